@@ -1,0 +1,25 @@
+"""supplysim: a discrete-event supply chain simulator, from supplier to satisfied customer.
+
+The public API, for scripts and notebooks::
+
+    from simulator import load_scenario, simulate
+    scenario = load_scenario("scenarios/baseline.yaml", overrides=["seed=7"])
+    result = simulate(scenario)
+    result.kpis["fill_rate"]
+"""
+
+__version__ = "0.1.0"
+
+from simulator.config import ConfigError, Problem, Scenario, load_scenario, parse_scenario  # noqa: E402
+from simulator.model import RunResult, simulate  # noqa: E402
+
+__all__ = [
+    "ConfigError",
+    "Problem",
+    "RunResult",
+    "Scenario",
+    "__version__",
+    "load_scenario",
+    "parse_scenario",
+    "simulate",
+]

@@ -1,0 +1,217 @@
+"""Reading scenario files: safe YAML in, a validated Scenario out, or every problem with its path.
+
+Problems are reported as ``FILE: path.to.field: message`` (lists by index, mappings by key), all at
+once. The YAML reader refuses what a safe loader alone lets through: documents whose aliases expand
+to an enormous tree (the "billion laughs"), recursive aliases, and duplicate keys (which plain YAML
+silently resolves to the last one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from simulator.config.errors import ConfigError, Problem
+from simulator.config.overrides import apply_overrides
+from simulator.config.schema import Scenario, cross_check
+
+#: Largest tree, counted in YAML nodes after alias expansion, that a file may describe.
+MAX_NODES = 200_000
+
+
+# --- YAML ---------------------------------------------------------------------------------------
+
+
+def _check_tree(node: yaml.Node, file: str) -> None:
+    """Refuse recursive aliases, alias bombs and duplicate mapping keys."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(n: yaml.Node) -> int:
+        key = id(n)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise ConfigError([Problem(file, _where(n), "recursive alias: refused")])
+        active.add(key)
+        total = 1
+        if isinstance(n, yaml.MappingNode):
+            seen: dict[Any, yaml.Node] = {}
+            for k, v in n.value:
+                if isinstance(k, yaml.ScalarNode):
+                    if k.value in seen:
+                        raise ConfigError([Problem(file, _where(k), f"duplicate key {k.value!r}")])
+                    seen[k.value] = k
+                total += size(k) + size(v)
+                if total > MAX_NODES:
+                    break
+        elif isinstance(n, yaml.SequenceNode):
+            for v in n.value:
+                total += size(v)
+                if total > MAX_NODES:
+                    break
+        active.discard(key)
+        if total > MAX_NODES:
+            raise ConfigError(
+                [
+                    Problem(
+                        file,
+                        _where(n),
+                        f"document expands to more than {MAX_NODES} nodes "
+                        "(aliases repeated too often?): refused",
+                    )
+                ]
+            )
+        sizes[key] = total
+        return total
+
+    size(node)
+
+
+def _where(node: yaml.Node) -> str:
+    mark = node.start_mark
+    return f"line {mark.line + 1} column {mark.column + 1}"
+
+
+def read_yaml(path: str | Path, text: str | None = None) -> Any:
+    """Parse one YAML document safely; raise :class:`ConfigError` naming the file on any problem."""
+    file = str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError([Problem(file, "(file)", "no such file")]) from None
+        except IsADirectoryError:
+            raise ConfigError([Problem(file, "(file)", "is a directory, not a file")]) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError([Problem(file, "(file)", f"cannot read: {exc}")]) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ConfigError([Problem(file, "(document)", "the file is empty")])
+        _check_tree(node, file)
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1} column {mark.column + 1}" if mark else "(document)"
+        raise ConfigError([Problem(file, where, f"invalid YAML: {exc.problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError([Problem(file, "(document)", f"invalid YAML: {exc}")]) from None
+    except RecursionError:
+        raise ConfigError([Problem(file, "(document)", "nested too deeply: refused")]) from None
+    finally:
+        loader.dispose()
+
+
+# --- validation errors --------------------------------------------------------------------------
+
+
+def _error_path(loc: Iterable[Any], data: Any) -> str:
+    """Dotted path of a pydantic error location, leaving out what the user did not write.
+
+    A discriminated union puts the chosen tag (``normal``, ``base_stock``) in the location, and a
+    plain number standing for a constant distribution gains ``constant.value``; neither is a key
+    in the user's file, so the input data is walked alongside to tell them apart.
+    """
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(node, dict) and item in node:
+            node = node[item]
+        elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
+            node = node[item]
+        elif isinstance(node, dict) and item in (node.get("dist"), node.get("type")):
+            continue  # the union's tag
+        elif isinstance(node, int | float) and not isinstance(node, bool) and item == "constant":
+            break  # a plain number standing for a constant: the number itself is the problem
+        elif isinstance(item, str) and item.startswith("function-"):
+            continue
+        else:
+            node = None
+        parts.append(str(item))
+    return ".".join(parts) or "(document)"
+
+
+_MESSAGES = {
+    "extra_forbidden": "unknown key",
+    "missing": "required field is missing",
+}
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    if kind in _MESSAGES:
+        return _MESSAGES[kind]
+    ctx = err.get("ctx") or {}
+    if kind == "union_tag_invalid":
+        return (
+            f"unknown {ctx.get('discriminator', 'type').strip(chr(39))} {ctx.get('tag')!r}; "
+            f"expected one of: {ctx.get('expected_tags')}"
+        )
+    if kind == "union_tag_not_found":
+        return f"needs a {ctx.get('discriminator', 'type').strip(chr(39))!r} key"
+    msg = str(err["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix) :]
+    return msg[:1].lower() + msg[1:]
+
+
+def validation_problems(file: str, exc: ValidationError, data: Any) -> list[Problem]:
+    """Turn a pydantic ``ValidationError`` into problems with user-facing paths."""
+    out = []
+    for err in exc.errors(include_url=False):
+        out.append(Problem(file, _error_path(err["loc"], data), _message(err)))
+    return out
+
+
+def validate_model(model: type[BaseModel], data: Any, file: str) -> BaseModel:
+    """Validate ``data`` as ``model``, raising :class:`ConfigError` with every problem."""
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "nothing"
+        raise ConfigError([Problem(file, "(document)", f"expected a mapping of keys, got {kind}")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(validation_problems(file, exc, data)) from None
+
+
+# --- scenarios ----------------------------------------------------------------------------------
+
+
+def parse_scenario(data: Any, file: str = "<scenario>", overrides: Sequence[str] = ()) -> Scenario:
+    """Validate a scenario given as plain data (a dict as YAML would give it).
+
+    Args:
+        data: the scenario as nested dicts and lists.
+        file: the name to use in messages.
+        overrides: ``PATH=VALUE`` strings applied before validation (see ``--set``).
+
+    Raises:
+        ConfigError: with every problem found.
+    """
+    if overrides:
+        data = apply_overrides(data, overrides, file)
+    scenario = validate_model(Scenario, data, file)
+    problems = [Problem(file, path, msg) for path, msg in cross_check(scenario)]
+    if problems:
+        raise ConfigError(problems)
+    return scenario
+
+
+def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Read, override and validate a scenario file.
+
+    Args:
+        path: the YAML file.
+        overrides: ``PATH=VALUE`` strings, e.g. ``suppliers.acme.lead_time_days.mean=8``.
+
+    Raises:
+        ConfigError: with every problem found, each naming the file and the field path.
+    """
+    return parse_scenario(read_yaml(path), str(path), overrides)

@@ -1,0 +1,404 @@
+"""The scenario schema: frozen, validated models; each field's docstring documents it.
+
+The models check what one field can check on its own (types, ranges, ``low <= high``, ``min <
+max``). Checks that need the whole scenario (ids that must exist, shares that must sum to 1, a
+policy for a product nobody supplies) live in :func:`cross_check`, which returns every problem with
+its field path instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from simulator.distributions import Dist
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+"""An identifier: letters, digits, ``_`` and ``-`` (no dots: ids appear in dotted paths)."""
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+Rate = Annotated[float, Field(ge=0, lt=1)]
+Money = Annotated[float, Field(ge=0)]
+Days = Annotated[float, Field(gt=0)]
+
+
+class Model(BaseModel):
+    """Base of every scenario model: immutable, unknown keys are errors, docstrings documented."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_attribute_docstrings=True, validate_default=True
+    )
+
+
+# --- products, suppliers, carriers ------------------------------------------------------------
+
+
+class Product(Model):
+    """A stock-keeping unit the warehouse holds and sells."""
+
+    id: Id
+    """Unique product id, used everywhere else to refer to it."""
+    unit_cost: Money
+    """What one unit costs to buy from a supplier (money per unit)."""
+    price: Money
+    """What a customer pays for one unit (money per unit)."""
+    holding_cost_per_unit_day: Money | None = None
+    """Holding cost of this product (money per unit per day); default: the warehouse's."""
+
+
+class ScheduledDisruption(Model):
+    """A known outage: the supplier starts no order between ``start_day`` and its end."""
+
+    type: Literal["scheduled"]
+    start_day: float = Field(ge=0)
+    """Simulated day the outage begins (day 0 is the start of the run, warm-up included)."""
+    duration_days: Days
+    """How long it lasts."""
+
+
+class RandomDisruption(Model):
+    """Outages that strike at random: alternating up times and down times."""
+
+    type: Literal["random"]
+    time_between_days: Dist
+    """Time from the end of one outage to the start of the next."""
+    duration_days: Dist
+    """Length of each outage."""
+
+
+Disruption = Annotated[ScheduledDisruption | RandomDisruption, Field(discriminator="type")]
+
+
+class Supplier(Model):
+    """A supplier: takes purchase orders, processes, produces and ships them."""
+
+    id: Id
+    """Unique supplier id."""
+    products: list[Id] = Field(min_length=1)
+    """Ids of the products it supplies."""
+    lead_time_days: Dist
+    """Time from the end of production (or from release, with unlimited capacity) to dispatch
+    at the supplier's door plus the journey, excluding the inbound carrier's transit."""
+    order_processing_days: Dist = 0.0
+    """Time to process a purchase order before it is released to production."""
+    capacity_per_day: float | None = Field(default=None, gt=0)
+    """Units the supplier can produce per day; orders queue when exceeded. Omit for unlimited
+    (no production time)."""
+    defect_rate: Rate = 0.0
+    """Probability that a delivered unit is defective."""
+    order_cost: Money = 0.0
+    """Fixed cost of placing one purchase order (money per order)."""
+    unit_costs: dict[Id, Money] = Field(default_factory=dict)
+    """Per-product purchase price when it differs from the product's ``unit_cost``."""
+    quoted_lead_time_days: float | None = Field(default=None, ge=0)
+    """The lead time the supplier promises; a delivery is on time if it arrives within it.
+    Default: mean order processing + mean lead time + mean inbound transit."""
+    disruptions: list[Disruption] = Field(default_factory=list)
+    """Outages during which the supplier starts no order (orders wait)."""
+
+
+class Carrier(Model):
+    """A transport lane: how long a shipment takes, what it costs, what it breaks and emits."""
+
+    id: Id
+    """Unique carrier id."""
+    mode: Literal["standard", "express", "economy"] = "standard"
+    """Service level of the carrier (for reporting and for choosing an express lane)."""
+    transit_days: Dist = 0.0
+    """Time from dispatch to delivery."""
+    cost_per_shipment: Money = 0.0
+    """Fixed cost per shipment (money)."""
+    cost_per_unit: Money = 0.0
+    """Variable cost per unit shipped (money)."""
+    damage_rate: Rate = 0.0
+    """Probability that a unit arrives damaged."""
+    co2_kg_per_unit: float = Field(default=0.0, ge=0)
+    """Emissions per unit shipped (kg CO2e)."""
+    co2_kg_per_shipment: float = Field(default=0.0, ge=0)
+    """Emissions per shipment (kg CO2e)."""
+
+
+# --- replenishment policies ---------------------------------------------------------------------
+
+ReviewDays = Annotated[float, Field(gt=0)] | None
+
+
+class BaseStockPolicy(Model):
+    """Order up to ``level`` (one-for-one under continuous review)."""
+
+    type: Literal["base_stock"]
+    level: int = Field(ge=0)
+    """Target inventory position S (units)."""
+    review_days: ReviewDays = None
+    """Review period R in days; omit for continuous review."""
+
+
+class ReorderPointPolicy(Model):
+    """(r, Q): when inventory position <= r, order Q (as many Q as needed to rise above r)."""
+
+    type: Literal["reorder_point"]
+    reorder_point: float | None = None
+    """Fixed reorder point r (units). Give this or ``service_level``."""
+    service_level: float | None = Field(default=None, gt=0, lt=1)
+    """Cycle service level target: r = mean lead-time demand + z * sd of lead-time demand."""
+    order_quantity: int | None = Field(default=None, ge=1)
+    """Fixed order quantity Q (units). Give this or ``eoq: true``."""
+    eoq: bool = False
+    """Use the economic order quantity sqrt(2 d K / h) for Q."""
+    review_days: ReviewDays = None
+    """Review period R in days; omit for continuous review."""
+
+    @model_validator(mode="after")
+    def _one_of_each(self) -> ReorderPointPolicy:
+        if (self.reorder_point is None) == (self.service_level is None):
+            raise ValueError("give exactly one of reorder_point and service_level")
+        if (self.order_quantity is None) == (not self.eoq):
+            raise ValueError("give exactly one of order_quantity and eoq: true")
+        return self
+
+
+class MinMaxPolicy(Model):
+    """(s, S): when inventory position <= min, order up to max."""
+
+    type: Literal["min_max"]
+    min: int
+    """Reorder level s (units)."""
+    max: int = Field(ge=1)
+    """Order-up-to level S (units); must exceed ``min``."""
+    review_days: ReviewDays = None
+    """Review period R in days; omit for continuous review."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MinMaxPolicy:
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        return self
+
+
+class PeriodicPolicy(Model):
+    """Every ``review_days``, order up to ``order_up_to``."""
+
+    type: Literal["periodic"]
+    review_days: Days
+    """Review period R in days."""
+    order_up_to: int = Field(ge=0)
+    """Order-up-to level S (units)."""
+
+
+Policy = Annotated[
+    BaseStockPolicy | ReorderPointPolicy | MinMaxPolicy | PeriodicPolicy,
+    Field(discriminator="type"),
+]
+POLICY_TYPES = ("base_stock", "reorder_point", "min_max", "periodic")
+
+
+# --- warehouse ------------------------------------------------------------------------------------
+
+
+class Inspection(Model):
+    """Inbound inspection: finds a share of the defective units before they are put away."""
+
+    catch_rate: Probability
+    """Share of defective units found; found units go back to the supplier and are re-ordered."""
+    days: Dist = 0.0
+    """Time a delivery spends in inspection before it is available."""
+    cost_per_unit: Money = 0.0
+    """Inspection cost per unit received."""
+
+
+class Picking(Model):
+    """Order picking by a limited crew: orders queue for a free worker."""
+
+    workers: int = Field(ge=1)
+    """Number of pickers working in parallel."""
+    pick_hours: Dist
+    """Time to pick and pack one order (hours)."""
+    error_rate: Rate = 0.0
+    """Probability that an order is shipped with the wrong item."""
+    cost_per_order: Money = 0.0
+    """Labour cost per order picked."""
+
+
+class Warehouse(Model):
+    """The stocking point between suppliers and customers."""
+
+    id: Id = "warehouse"
+    """Name of the warehouse."""
+    initial_stock: dict[Id, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    """Units on hand at time 0 per product; default: the policy's target level."""
+    holding_cost_per_unit_day: Money = 0.0
+    """Cost of keeping one unit for one day (money)."""
+    unmet_demand: Literal["backorder", "lost_sale"] = "backorder"
+    """What happens to demand that stock on hand cannot meet: it waits, or it is lost."""
+    inspection: Inspection | None = None
+    """Inbound inspection; omit for none (every defective unit is put away)."""
+    picking: Picking | None = None
+    """Picking stage; omit for instant picking with no errors."""
+    policies: dict[Id, Policy]
+    """Replenishment policy of each product."""
+    inbound_carrier: Id | None = None
+    """Carrier bringing supplier deliveries; omit for instant transit."""
+
+
+# --- customers --------------------------------------------------------------------------------
+
+
+class Segment(Model):
+    """A group of customers with the same ordering pattern and expectations."""
+
+    id: Id
+    """Unique segment id."""
+    count: int = Field(ge=0)
+    """Number of customers."""
+    orders_per_customer_per_day: float = Field(gt=0)
+    """How often one customer orders (orders per day)."""
+    quantity: Dist = 1
+    """Units per order (rounded to whole units, at least 1)."""
+    product_mix: dict[Id, Annotated[float, Field(ge=0)]]
+    """Share of orders for each product; shares sum to 1. Each order is for one product."""
+    promised_days: float = Field(ge=0)
+    """Promised order-to-delivery time; an order delivered within it is on time."""
+    outbound_carrier: Id | None = None
+    """Carrier delivering to these customers; omit for instant delivery."""
+    behaviour: Literal["none"] | None = None
+    """Customer behaviour model; ``none`` (the default): customers never churn and demand is a
+    stationary Poisson process of rate count x orders_per_customer_per_day."""
+
+
+class Customers(Model):
+    """The customer base."""
+
+    segments: list[Segment] = Field(min_length=1)
+    """Customer segments."""
+
+
+class Scenario(Model):
+    """A complete scenario: the supply chain, its policies and its customers."""
+
+    name: str = Field(min_length=1)
+    """Short name, reported with every result."""
+    description: str = ""
+    """What the scenario represents, for a reader."""
+    horizon_days: Days
+    """Simulated time measured, after the warm-up."""
+    warmup_days: float = Field(default=0.0, ge=0)
+    """Simulated time run before statistics start (they are reset at its end)."""
+    seed: int = Field(default=1, ge=0)
+    """Root random seed; the same seed gives the same numbers."""
+    products: list[Product] = Field(min_length=1)
+    """Products."""
+    suppliers: list[Supplier] = Field(default_factory=list)
+    """Suppliers."""
+    carriers: list[Carrier] = Field(default_factory=list)
+    """Carriers, referred to by the warehouse and the customer segments."""
+    warehouse: Warehouse
+    """The warehouse."""
+    customers: Customers
+    """The customers."""
+
+    def product(self, pid: str) -> Product:
+        """The product with id ``pid``."""
+        return next(p for p in self.products if p.id == pid)
+
+    def carrier(self, cid: str | None) -> Carrier | None:
+        """The carrier with id ``cid`` (``None`` for none)."""
+        return None if cid is None else next(c for c in self.carriers if c.id == cid)
+
+    def suppliers_of(self, pid: str) -> list[Supplier]:
+        """Suppliers that supply product ``pid``, in file order."""
+        return [s for s in self.suppliers if pid in s.products]
+
+
+# --- whole-scenario checks ----------------------------------------------------------------------
+
+
+def _duplicates(items: list, section: str) -> list[tuple[str, str]]:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, item in enumerate(items):
+        if item.id in seen:
+            problems.append(
+                (f"{section}.{i}.id", f"duplicate id {item.id!r} (also {section}.{seen[item.id]})")
+            )
+        else:
+            seen[item.id] = i
+    return problems
+
+
+def cross_check(sc: Scenario) -> list[tuple[str, str]]:
+    """Every problem that needs the whole scenario to see, as ``(field path, message)`` pairs."""
+    problems: list[tuple[str, str]] = []
+    for section in ("products", "suppliers", "carriers"):
+        problems += _duplicates(getattr(sc, section), section)
+    problems += _duplicates(sc.customers.segments, "customers.segments")
+
+    products = {p.id for p in sc.products}
+    carriers = {c.id for c in sc.carriers}
+    supplied = {pid for s in sc.suppliers for pid in s.products}
+
+    def unknown_product(pid: str) -> str:
+        return f"unknown product {pid!r} (products: {', '.join(sorted(products))})"
+
+    def unknown_carrier(cid: str) -> str:
+        known = ", ".join(sorted(carriers)) or "none defined"
+        return f"unknown carrier {cid!r} (carriers: {known})"
+
+    for i, s in enumerate(sc.suppliers):
+        for j, pid in enumerate(s.products):
+            if pid not in products:
+                problems.append((f"suppliers.{i}.products.{j}", unknown_product(pid)))
+        for pid in s.unit_costs:
+            if pid not in s.products:
+                problems.append(
+                    (f"suppliers.{i}.unit_costs.{pid}", f"{s.id!r} does not supply {pid!r}")
+                )
+
+    wh = sc.warehouse
+    for pid in wh.initial_stock:
+        if pid not in products:
+            problems.append((f"warehouse.initial_stock.{pid}", unknown_product(pid)))
+    for pid, policy in wh.policies.items():
+        path = f"warehouse.policies.{pid}"
+        if pid not in products:
+            problems.append((path, unknown_product(pid)))
+        elif pid not in supplied:
+            problems.append((path, f"no supplier supplies {pid!r}, so nothing can replenish it"))
+        if getattr(policy, "eoq", False):
+            sup = next((s for s in sc.suppliers if pid in s.products), None)
+            holding = _holding_cost(sc, pid)
+            if sup is not None and sup.order_cost <= 0:
+                problems.append((f"{path}.eoq", f"needs an order_cost > 0 at supplier {sup.id!r}"))
+            if holding is not None and holding <= 0:
+                problems.append((f"{path}.eoq", "needs a holding cost > 0 for this product"))
+    if wh.inbound_carrier is not None and wh.inbound_carrier not in carriers:
+        problems.append(("warehouse.inbound_carrier", unknown_carrier(wh.inbound_carrier)))
+
+    demanded: dict[str, str] = {}
+    for i, seg in enumerate(sc.customers.segments):
+        path = f"customers.segments.{i}"
+        for pid in seg.product_mix:
+            if pid not in products:
+                problems.append((f"{path}.product_mix.{pid}", unknown_product(pid)))
+            elif seg.product_mix[pid] > 0:
+                demanded.setdefault(pid, path)
+        total = sum(seg.product_mix.values())
+        if abs(total - 1.0) > 1e-6:
+            problems.append((f"{path}.product_mix", f"shares sum to {total:g}, must sum to 1"))
+        if seg.outbound_carrier is not None and seg.outbound_carrier not in carriers:
+            problems.append((f"{path}.outbound_carrier", unknown_carrier(seg.outbound_carrier)))
+    for pid, where in demanded.items():
+        if pid not in wh.policies:
+            problems.append(
+                ("warehouse.policies", f"product {pid!r} is ordered by {where} but has no policy")
+            )
+    return problems
+
+
+def _holding_cost(sc: Scenario, pid: str) -> float | None:
+    prod = next((p for p in sc.products if p.id == pid), None)
+    if prod is None:
+        return None
+    if prod.holding_cost_per_unit_day is not None:
+        return prod.holding_cost_per_unit_day
+    return sc.warehouse.holding_cost_per_unit_day

@@ -1,0 +1,453 @@
+"""Distributions of scenario files: validated parameters, analytic moments, fast samplers.
+
+A scenario writes a distribution (a ``DIST``) as a mapping with ``dist:`` and its parameters, or
+as a plain number for a constant. Every distribution here knows its analytic mean and variance (so
+policies can size safety stock and tests can compare against theory) and builds a *sampler*: a
+zero-argument callable returning one draw. Samplers draw from numpy in blocks and hand the values
+out one by one, because one numpy call per draw would cost more than the rest of a simulated event.
+
+All distributions are of non-negative quantities (durations, units): parameters that would allow a
+negative draw are rejected, and ``normal`` is truncated at zero (its moments are those of the
+truncated distribution).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from scipy import stats
+
+#: How many draws a sampler takes from numpy at once.
+BLOCK = 2048
+
+Sampler = Callable[[], float]
+
+
+class _Dist(BaseModel):
+    """Common base: frozen, no unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @property
+    def mean(self) -> float:
+        """Analytic mean."""
+        raise NotImplementedError
+
+    @property
+    def variance(self) -> float:
+        """Analytic variance."""
+        raise NotImplementedError
+
+    @property
+    def sd(self) -> float:
+        """Analytic standard deviation."""
+        return math.sqrt(self.variance)
+
+    @property
+    def is_constant(self) -> bool:
+        """True when every draw is the same number."""
+        return self.variance == 0.0
+
+    def _block(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw ``n`` values as a numpy array."""
+        raise NotImplementedError
+
+    def frozen(self) -> Any:
+        """The equivalent ``scipy.stats`` frozen distribution (for exact integer moments)."""
+        raise NotImplementedError
+
+    def sampler(self, rng: np.random.Generator) -> Sampler:
+        """A callable returning one draw per call, reading ``rng`` in blocks."""
+        if self.is_constant:
+            value = float(self.mean)
+            return lambda: value
+        return partial(next, _blocks(lambda n: self._block(rng, n).tolist()))
+
+    def int_sampler(self, rng: np.random.Generator) -> Callable[[], int]:
+        """A sampler of whole units: draws rounded to the nearest integer, at least 1."""
+        if self.is_constant:
+            value = max(1, round(self.mean))
+            return lambda: value
+
+        def draw(n: int) -> list[int]:
+            return np.maximum(1, np.rint(self._block(rng, n))).astype(np.int64).tolist()
+
+        return partial(next, _blocks(draw))
+
+    def int_moments(self) -> tuple[float, float]:
+        """Mean and variance of draws as :meth:`int_sampler` makes them (rounded, at least 1)."""
+        if self.is_constant:
+            return float(max(1, round(self.mean))), 0.0
+        ks, probs = self._int_pmf()
+        mean = float(np.dot(ks, probs))
+        return mean, float(np.dot((ks - mean) ** 2, probs))
+
+    def _int_pmf(self) -> tuple[np.ndarray, np.ndarray]:
+        """Support and probabilities of ``max(1, round(X))`` for a continuous X."""
+        dist = self.frozen()
+        top = int(math.ceil(dist.ppf(1 - 1e-12))) + 1
+        ks = np.arange(1, max(top, 2) + 1, dtype=float)
+        upper = dist.cdf(ks + 0.5)
+        lower = np.concatenate(([0.0], upper[:-1]))
+        return ks, upper - lower
+
+
+def _blocks(draw: Callable[[int], list]) -> Iterator:
+    """Yield values forever, ``BLOCK`` at a time from ``draw``."""
+    while True:
+        yield from draw(BLOCK)
+
+
+class Constant(_Dist):
+    """Always the same value. A plain number in a scenario file means this."""
+
+    dist: Literal["constant"] = "constant"
+    value: float = Field(ge=0)
+    """The value (days, units, ...)."""
+
+    @property
+    def mean(self) -> float:  # noqa: D102
+        return self.value
+
+    @property
+    def variance(self) -> float:  # noqa: D102
+        return 0.0
+
+
+class Uniform(_Dist):
+    """Uniform between ``low`` and ``high``."""
+
+    dist: Literal["uniform"]
+    low: float = Field(ge=0)
+    """Smallest value."""
+    high: float = Field(ge=0)
+    """Largest value; not below ``low``."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError(f"high ({self.high}) must be >= low ({self.low})")
+        return self
+
+    @property
+    def mean(self) -> float:  # noqa: D102
+        return (self.low + self.high) / 2
+
+    @property
+    def variance(self) -> float:  # noqa: D102
+        return (self.high - self.low) ** 2 / 12
+
+    def _block(self, rng, n):
+        return rng.uniform(self.low, self.high, n)
+
+    def frozen(self):  # noqa: D102
+        return stats.uniform(self.low, self.high - self.low)
+
+
+class Triangular(_Dist):
+    """Triangular with minimum ``low``, most likely ``mode`` and maximum ``high``."""
+
+    dist: Literal["triangular"]
+    low: float = Field(ge=0)
+    """Smallest value."""
+    mode: float = Field(ge=0)
+    """Most likely value, between ``low`` and ``high``."""
+    high: float = Field(ge=0)
+    """Largest value."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError(f"need low <= mode <= high, got {self.low}, {self.mode}, {self.high}")
+        return self
+
+    @property
+    def mean(self) -> float:  # noqa: D102
+        return (self.low + self.mode + self.high) / 3
+
+    @property
+    def variance(self) -> float:  # noqa: D102
+        a, c, b = self.low, self.mode, self.high
+        return (a * a + b * b + c * c - a * b - a * c - b * c) / 18
+
+    def _block(self, rng, n):
+        return rng.triangular(self.low, self.mode, self.high, n)
+
+    def frozen(self):  # noqa: D102
+        width = self.high - self.low
+        return stats.triang((self.mode - self.low) / width, self.low, width)
+
+
+class Normal(_Dist):
+    """Normal with ``mean`` and ``sd`` *before* truncation at zero (no negative durations)."""
+
+    dist: Literal["normal"]
+    mean_: float = Field(ge=0, alias="mean")
+    """Mean of the untruncated normal."""
+    sd_: float = Field(ge=0, alias="sd")
+    """Standard deviation of the untruncated normal."""
+
+    def _alpha(self) -> float:
+        return -self.mean_ / self.sd_
+
+    @property
+    def mean(self) -> float:  # noqa: D102
+        if self.sd_ == 0:
+            return self.mean_
+        a = self._alpha()
+        lam = stats.norm.pdf(a) / stats.norm.sf(a)
+        return self.mean_ + self.sd_ * lam
+
+    @property
+    def variance(self) -> float:  # noqa: D102
+        if self.sd_ == 0:
+            return 0.0
+        a = self._alpha()
+        lam = stats.norm.pdf(a) / stats.norm.sf(a)
+        return self.sd_**2 * (1 + a * lam - lam * lam)
+
+    def frozen(self):  # noqa: D102
+        return stats.truncnorm(self._alpha(), np.inf, loc=self.mean_, scale=self.sd_)
+
+    def _block(self, rng, n):
+        return self.frozen().rvs(size=n, random_state=rng)
+
+
+class Lognormal(_Dist):
+    """Lognormal given by its own ``mean`` and ``sd`` (not those of the logarithm)."""
+
+    dist: Literal["lognormal"]
+    mean_: float = Field(gt=0, alias="mean")
+    """Mean of the distribution."""
+    sd_: float = Field(ge=0, alias="sd")
+    """Standard deviation of the distribution."""
+
+    def _log_params(self) -> tuple[float, float]:
+        s2 = math.log1p((self.sd_ / self.mean_) ** 2)
+        return math.log(self.mean_) - s2 / 2, math.sqrt(s2)
+
+    @property
+    def mean(self) -> float:  # noqa: D102
+        return self.mean_
+
+    @property
+    def variance(self) -> float:  # noqa: D102
+        return self.sd_**2
+
+    def _block(self, rng, n):
+        mu, sigma = self._log_params()
+        return rng.lognormal(mu, sigma, n)
+
+    def frozen(self):  # noqa: D102
+        mu, sigma = self._log_params()
+        return stats.lognorm(sigma, scale=math.exp(mu))
+
+
+class Gamma(_Dist):
+    """Gamma given by its ``mean`` and ``sd`` (shape = mean²/sd², scale = sd²/mean)."""
+
+    dist: Literal["gamma"]
+    mean_: float = Field(gt=0, alias="mean")
+    """Mean of the distribution."""
+    sd_: float = Field(gt=0, alias="sd")
+    """Standard deviation of the distribution."""
+
+    @property
+    def mean(self) -> float:  # noqa: D102
+        return self.mean_
+
+    @property
+    def variance(self) -> float:  # noqa: D102
+        return self.sd_**2
+
+    def _block(self, rng, n):
+        return rng.gamma((self.mean_ / self.sd_) ** 2, self.sd_**2 / self.mean_, n)
+
+    def frozen(self):  # noqa: D102
+        return stats.gamma((self.mean_ / self.sd_) ** 2, scale=self.sd_**2 / self.mean_)
+
+
+class Exponential(_Dist):
+    """Exponential with the given ``mean``."""
+
+    dist: Literal["exponential"]
+    mean_: float = Field(gt=0, alias="mean")
+    """Mean (= standard deviation)."""
+
+    @property
+    def mean(self) -> float:  # noqa: D102
+        return self.mean_
+
+    @property
+    def variance(self) -> float:  # noqa: D102
+        return self.mean_**2
+
+    def _block(self, rng, n):
+        return rng.exponential(self.mean_, n)
+
+    def frozen(self):  # noqa: D102
+        return stats.expon(scale=self.mean_)
+
+
+class Poisson(_Dist):
+    """Poisson counts with the given ``mean``."""
+
+    dist: Literal["poisson"]
+    mean_: float = Field(ge=0, alias="mean")
+    """Mean (= variance)."""
+
+    @property
+    def mean(self) -> float:  # noqa: D102
+        return self.mean_
+
+    @property
+    def variance(self) -> float:  # noqa: D102
+        return self.mean_
+
+    def _block(self, rng, n):
+        return rng.poisson(self.mean_, n).astype(float)
+
+    def frozen(self):  # noqa: D102
+        return stats.poisson(self.mean_)
+
+    def _int_pmf(self):
+        dist = self.frozen()
+        top = max(2, int(dist.ppf(1 - 1e-13)) + 1)
+        ks = np.arange(1, top + 1, dtype=float)
+        probs = dist.pmf(ks)
+        probs[0] += dist.pmf(0)
+        return ks, probs
+
+
+class Geometric(_Dist):
+    """Geometric counts 1, 2, 3, ... with the given ``mean`` (success probability 1/mean)."""
+
+    dist: Literal["geometric"]
+    mean_: float = Field(ge=1, alias="mean")
+    """Mean, at least 1."""
+
+    @property
+    def mean(self) -> float:  # noqa: D102
+        return self.mean_
+
+    @property
+    def variance(self) -> float:  # noqa: D102
+        return self.mean_**2 - self.mean_
+
+    def _block(self, rng, n):
+        return rng.geometric(1 / self.mean_, n).astype(float)
+
+    def frozen(self):  # noqa: D102
+        return stats.geom(1 / self.mean_)
+
+    def _int_pmf(self):
+        dist = self.frozen()
+        top = max(2, int(dist.ppf(1 - 1e-13)) + 1)
+        ks = np.arange(1, top + 1, dtype=float)
+        return ks, dist.pmf(ks)
+
+
+class Empirical(_Dist):
+    """Observed ``values`` with optional ``weights`` (equal weights when omitted)."""
+
+    dist: Literal["empirical"]
+    values: list[Annotated[float, Field(ge=0)]] = Field(min_length=1)
+    """The values that can be drawn."""
+    weights: list[Annotated[float, Field(ge=0)]] | None = None
+    """Relative weight of each value; same length as ``values``; need not sum to 1."""
+
+    @model_validator(mode="after")
+    def _weights_fit(self) -> Empirical:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"weights has {len(self.weights)} entries but values has {len(self.values)}"
+                )
+            if sum(self.weights) <= 0:
+                raise ValueError("weights must not all be zero")
+        return self
+
+    def _probs(self) -> np.ndarray:
+        w = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights)
+        return w / w.sum()
+
+    @property
+    def mean(self) -> float:  # noqa: D102
+        return float(np.dot(self.values, self._probs()))
+
+    @property
+    def variance(self) -> float:  # noqa: D102
+        p, v = self._probs(), np.asarray(self.values)
+        m = float(np.dot(v, p))
+        return max(0.0, float(np.dot((v - m) ** 2, p)))
+
+    def _block(self, rng, n):
+        return rng.choice(np.asarray(self.values, dtype=float), size=n, p=self._probs())
+
+    def _int_pmf(self):
+        p = self._probs()
+        ks = np.maximum(1, np.rint(self.values))
+        uniq = np.unique(ks)
+        return uniq, np.array([p[ks == k].sum() for k in uniq])
+
+
+def _number_is_constant(value: Any) -> Any:
+    """Let a plain number stand for ``{dist: constant, value: number}``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"dist": "constant", "value": value}
+    return value
+
+
+Dist = Annotated[
+    Constant
+    | Uniform
+    | Triangular
+    | Normal
+    | Lognormal
+    | Gamma
+    | Exponential
+    | Poisson
+    | Geometric
+    | Empirical,
+    Field(discriminator="dist"),
+    BeforeValidator(_number_is_constant),
+]
+"""A distribution as written in a scenario: a number, or a mapping with ``dist:``."""
+
+DIST_NAMES = (
+    "constant",
+    "uniform",
+    "triangular",
+    "normal",
+    "lognormal",
+    "gamma",
+    "exponential",
+    "poisson",
+    "geometric",
+    "empirical",
+)
+
+
+def constant(value: float) -> Constant:
+    """A constant distribution (convenience for code)."""
+    return Constant(value=value)
+
+
+def block_sampler(draw: Callable[[int], np.ndarray]) -> Sampler:
+    """A zero-argument sampler handing out, one by one, the values ``draw(n)`` makes in blocks."""
+    return partial(next, _blocks(lambda n: draw(n).tolist()))
+
+
+def uniform_sampler(rng: np.random.Generator) -> Sampler:
+    """A sampler of U(0, 1) draws (for Bernoulli decisions: ``u() < p``)."""
+    return block_sampler(rng.random)
+
+
+def exponential_sampler(rng: np.random.Generator, mean: float) -> Sampler:
+    """A sampler of exponential draws with the given mean (Poisson inter-arrival times)."""
+    return block_sampler(lambda n: rng.exponential(mean, n))

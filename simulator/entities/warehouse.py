@@ -1,0 +1,355 @@
+"""The warehouse: stock per product, reviews, backorders or lost sales, picking and shipping.
+
+The rules, in the order they apply to a customer order for ``q`` units of one product:
+
+1. Units on hand are allocated at once, up to ``q`` (they count towards the fill rate).
+2. The shortfall is backordered (served first come first served as deliveries arrive) or, in
+   lost-sale mode, lost.
+3. Under continuous review the policy is asked right after the demand whether to order.
+4. Once every unit is allocated (or, with lost sales, whatever was available), the order is
+   released to picking: a free picker takes it, or it waits its turn.
+5. The picked order leaves by the segment's outbound carrier and is delivered after the transit.
+
+Time-weighted levels (on hand, backorders, on order) are kept as running areas, updated on every
+change, so their averages cost nothing to measure.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from simulator.config.schema import Picking
+from simulator.distributions import uniform_sampler
+from simulator.events import FLOW, REVIEW, Call
+from simulator.policies import Rule
+from simulator.records import Order, ProductTally, Recorder
+from simulator.rng import Streams
+
+if TYPE_CHECKING:
+    import numpy as np
+    import simpy
+
+    from simulator.entities.supplier import SupplierNode
+
+
+class Stock:
+    """One product's stock at the warehouse and its replenishment.
+
+    Args:
+        env: the SimPy environment.
+        pid: product id.
+        price: selling price per unit.
+        rule: the resolved replenishment rule.
+        supplier: who replenishes it.
+        initial: units on hand at time 0.
+        backorder: ``True`` to backorder unmet demand, ``False`` to lose it.
+        warehouse: the warehouse (picking and shipping).
+        recorder: where facts go.
+        rng: stream for drawing which allocated units are defective.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        pid: str,
+        price: float,
+        rule: Rule,
+        supplier: SupplierNode,
+        initial: int,
+        backorder: bool,
+        warehouse: WarehouseNode,
+        recorder: Recorder,
+        rng: np.random.Generator,
+    ) -> None:
+        self.env = env
+        self.pid = pid
+        self.price = price
+        self.rule = rule
+        self.continuous = rule.review_days is None
+        self.supplier = supplier
+        self.backorder_mode = backorder
+        self.warehouse = warehouse
+        self.recorder = recorder
+        self.tally: ProductTally = recorder.product(pid)
+        self._rng = rng
+        self.on_hand = initial
+        self.on_order = 0
+        self.backorders = 0
+        self.defective_on_hand = 0
+        self.backlog: deque[Order] = deque()
+        # conservation counters over the whole run (never reset)
+        self.initial = initial
+        self.accepted_total = 0
+        self.rejected_total = 0
+        self.allocated_total = 0
+        # time-weighted levels
+        self._t = env.now
+        self._t0 = env.now
+        self.area_on_hand = 0.0
+        self.area_backorders = 0.0
+        self.area_on_order = 0.0
+        recorder.resettables.append(self)
+
+    # -- levels ----------------------------------------------------------------------------------
+
+    @property
+    def position(self) -> int:
+        """Inventory position: on hand + on order - backorders."""
+        return self.on_hand + self.on_order - self.backorders
+
+    def _mark(self, now: float) -> None:
+        """Accumulate the level areas up to ``now`` (call before any level changes)."""
+        dt = now - self._t
+        if dt:
+            self.area_on_hand += self.on_hand * dt
+            self.area_backorders += self.backorders * dt
+            self.area_on_order += self.on_order * dt
+            self._t = now
+
+    def reset_statistics(self, now: float) -> None:
+        """Restart the time averages at ``now`` (end of warm-up)."""
+        self._mark(now)
+        self.area_on_hand = self.area_backorders = self.area_on_order = 0.0
+        self._t0 = now
+
+    def _log(self, event: str, order: object, units: int, detail: str = "") -> None:
+        self.recorder.log(
+            self.env.now, event, order, self.pid, units, self.on_hand, self.backorders, detail
+        )
+
+    # -- replenishment -----------------------------------------------------------------------------
+
+    def review(self) -> None:
+        """Ask the policy whether to order, and order if it says so."""
+        units = self.rule.order_quantity(self.position)
+        if units > 0:
+            self.place(units)
+
+    def periodic_review(self, event: Call | None = None) -> None:
+        """A scheduled review; schedules the next one."""
+        self.review()
+        Call(self.env, self.rule.review_days, self.periodic_review, None, REVIEW)
+
+    def place(self, units: int) -> None:
+        """Place a purchase order for ``units`` units with the supplier."""
+        self._mark(self.env.now)
+        self.on_order += units
+        rec = self.recorder
+        if rec.measuring:
+            tally = self.tally
+            tally.po_count += 1
+            tally.po_units += units
+            tally.daily_ordered[rec.day(self.env.now)] += units
+        if rec.trace is not None:
+            self._log("po_placed", "", units, self.supplier.id)
+        self.supplier.order(self, units)
+
+    def receive(self, accepted: int, defective: int, rejected: int, supplier: SupplierNode) -> None:
+        """A delivery is put away.
+
+        ``accepted`` units go on the shelf (``defective`` of them unnoticed); ``rejected`` units,
+        found defective or damaged, go back to the supplier and are ordered again.
+        """
+        now = self.env.now
+        self._mark(now)
+        self.on_order -= accepted + rejected
+        self.on_hand += accepted
+        self.defective_on_hand += defective
+        self.accepted_total += accepted
+        self.rejected_total += rejected
+        if self.recorder.measuring:
+            self.tally.units_received += accepted
+        if self.recorder.trace is not None:
+            self._log("po_received", "", accepted, f"rejected={rejected}")
+        backlog = self.backlog
+        while backlog and self.on_hand:
+            order = backlog[0]
+            take = min(order.remaining, self.on_hand)
+            self._allocate(order, take)
+            order.remaining -= take
+            self.backorders -= take
+            if order.remaining == 0:
+                backlog.popleft()
+                order.t_allocated = now
+                self.warehouse.release(order)
+        if rejected:
+            self.on_order += rejected
+            supplier.order(self, rejected, order_cost=False)
+
+    # -- demand ------------------------------------------------------------------------------------
+
+    def _allocate(self, order: Order, units: int) -> None:
+        """Take ``units`` units off the shelf for ``order``."""
+        if self.defective_on_hand:
+            bad = int(
+                self._rng.hypergeometric(
+                    self.defective_on_hand, self.on_hand - self.defective_on_hand, units
+                )
+            )
+            self.defective_on_hand -= bad
+            order.defective += bad
+        self.on_hand -= units
+        self.allocated_total += units
+        if self.recorder.measuring:
+            self.tally.shipped_units += units
+
+    def demand(self, order: Order) -> None:
+        """A customer order arrives for this product."""
+        now = self.env.now
+        self._mark(now)
+        qty = order.qty
+        avail = self.on_hand if self.on_hand < qty else qty
+        if avail:
+            self._allocate(order, avail)
+            order.filled_now = avail
+        short = qty - avail
+        if order.measured:
+            tally = self.tally
+            tally.orders += 1
+            tally.units += qty
+            tally.filled_units += avail
+            if not short:
+                tally.filled_orders += 1
+            tally.daily_demand[self.recorder.day(now)] += qty
+        if short:
+            if self.backorder_mode:
+                self.backorders += short
+                order.remaining = short
+                self.backlog.append(order)
+            else:
+                order.lost = short
+                if order.measured:
+                    self.tally.lost_units += short
+        if self.recorder.trace is not None:
+            self._log("order_placed", order.id, qty, f"filled={avail}")
+        if self.continuous:
+            self.review()
+        if not short or (avail and not self.backorder_mode):
+            order.t_allocated = now
+            self.warehouse.release(order)
+        elif not self.backorder_mode:
+            self.warehouse.close_unserved(order)
+
+
+class WarehouseNode:
+    """Picking and shipping of released orders.
+
+    Args:
+        env: the SimPy environment.
+        picking: the picking stage, or ``None`` for instant, error-free picking.
+        streams: the run's random streams.
+        recorder: where facts go.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        picking: Picking | None,
+        streams: Streams,
+        recorder: Recorder,
+    ) -> None:
+        self.env = env
+        self.recorder = recorder
+        self.stocks: dict[str, Stock] = {}
+        self.picking = picking
+        self.queue: deque[Order] = deque()
+        self.busy = 0
+        if picking is not None:
+            self.workers = picking.workers
+            self.pick_hours = picking.pick_hours.sampler(streams.generator("picking/time"))
+            self.error_rate = picking.error_rate
+            self._u = uniform_sampler(streams.generator("picking/errors"))
+
+    def release(self, order: Order) -> None:
+        """An order is fully allocated: pick it now if a picker is free, else queue it."""
+        if self.picking is None:
+            order.t_picked = self.env.now
+            self.ship(order)
+        elif self.busy < self.workers:
+            self.busy += 1
+            Call(self.env, self.pick_hours() / 24.0, self._picked, order, FLOW)
+        else:
+            self.queue.append(order)
+
+    def _picked(self, event: Call) -> None:
+        """A picker finishes an order: ship it and take the next one waiting."""
+        order: Order = event.arg
+        order.t_picked = self.env.now
+        if self.error_rate and self._u() < self.error_rate:
+            order.wrong_item = True
+        if self.recorder.measuring:
+            self.recorder.cost_handling += self.picking.cost_per_order
+        self.ship(order)
+        if self.queue:
+            Call(self.env, self.pick_hours() / 24.0, self._picked, self.queue.popleft(), FLOW)
+        else:
+            self.busy -= 1
+
+    def ship(self, order: Order) -> None:
+        """Hand the order to the segment's outbound carrier."""
+        now = self.env.now
+        order.t_shipped = now
+        lane = order.segment.lane
+        units = order.qty - order.lost
+        if lane.active:
+            lane.charge(units)
+            order.damaged = lane.damaged(units - order.defective)
+            self.recorder.shipments_out += self.recorder.measuring
+        if lane.instant:
+            self.deliver(order)
+        else:
+            transit = lane.transit()
+            if transit > 0:
+                Call(self.env, transit, self._arrived, order, FLOW)
+            else:
+                self.deliver(order)
+
+    def _arrived(self, event: Call) -> None:
+        self.deliver(event.arg)
+
+    def deliver(self, order: Order) -> None:
+        """The customer receives the order: score it."""
+        now = self.env.now
+        order.t_delivered = now
+        stock: Stock = order.product
+        rec = self.recorder
+        units = order.qty - order.lost
+        if rec.measuring:
+            stock.tally.revenue += units * stock.price
+        if order.measured:
+            tally = stock.tally
+            cycle = now - order.t_placed
+            on_time = cycle <= order.segment.promised_days + 1e-9
+            in_full = order.lost == 0
+            tally.delivered += 1
+            tally.units_delivered += units
+            rec.record_cycle(tally, cycle)
+            if on_time:
+                tally.on_time += 1
+                if in_full:
+                    tally.otif += 1
+                    if not (order.defective or order.damaged or order.wrong_item):
+                        tally.perfect += 1
+            if order.defective:
+                tally.defective_orders += 1
+            if order.damaged:
+                tally.damaged_orders += 1
+            if order.wrong_item:
+                tally.wrong_orders += 1
+            rec.open_orders.pop(order.id, None)
+        if rec.trace is not None:
+            rec.log(
+                now,
+                "delivered",
+                order.id,
+                stock.pid,
+                units,
+                "",
+                "",
+                f"cycle={now - order.t_placed:.6g}",
+            )
+
+    def close_unserved(self, order: Order) -> None:
+        """A lost-sale order with nothing in stock: nothing is shipped; the order is closed."""
+        self.recorder.open_orders.pop(order.id, None)

@@ -1,0 +1,238 @@
+"""Records to KPIs: the result document of one run, with the KPI names of the product contract.
+
+Every KPI is measured over the horizon after warm-up. A KPI that does not apply to the scenario,
+or whose denominator is zero, is ``None`` (JSON ``null``), never a made-up 0.
+
+Order-based rates count the orders *placed* in the measured horizon. An order still open at the
+end whose promised date has already passed is known to be late, so it counts against
+``otif_rate`` and ``perfect_order_rate``; one that could still arrive on time is left out of
+their denominators (its outcome is unknown).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simulator import __version__
+from simulator.records import CYCLE_BIN, ProductTally
+
+if TYPE_CHECKING:
+    from simulator.model import Model
+
+#: KPIs that need the customer behaviour model; ``None`` while customers never churn.
+BEHAVIOUR_KPIS = (
+    "satisfaction_mean",
+    "nps",
+    "retention_rate",
+    "new_customers",
+    "churned_customers",
+    "active_customers_end",
+    "complaints",
+    "service_desk_wait_hours_mean",
+    "returns_units",
+)
+
+#: Whether a higher value of a KPI is better (for tables and verdicts); absent: no direction.
+HIGHER_IS_BETTER = {
+    "fill_rate": True,
+    "order_fill_rate": True,
+    "on_time_rate": True,
+    "otif_rate": True,
+    "perfect_order_rate": True,
+    "order_cycle_days_mean": False,
+    "order_cycle_days_p95": False,
+    "backorders_mean": False,
+    "lost_sales_units": False,
+    "inventory_turns": True,
+    "cost_holding": False,
+    "cost_ordering": False,
+    "cost_purchase": False,
+    "cost_transport": False,
+    "cost_handling": False,
+    "cost_returns": False,
+    "cost_total": False,
+    "revenue": True,
+    "profit": True,
+    "satisfaction_mean": True,
+    "nps": True,
+    "retention_rate": True,
+    "defective_delivery_rate": False,
+    "wrong_item_rate": False,
+    "supplier_on_time_rate": True,
+    "bullwhip_ratio": False,
+    "co2_kg": False,
+}
+
+
+def ratio(num: float, den: float) -> float | None:
+    """``num / den``, or ``None`` when there is nothing to divide by."""
+    return num / den if den else None
+
+
+def percentile(hist: dict[int, int], q: float) -> float | None:
+    """The ``q`` quantile (0..1) of values binned by :data:`CYCLE_BIN` (bin midpoint)."""
+    total = sum(hist.values())
+    if not total:
+        return None
+    rank = q * total
+    seen = 0
+    for key in sorted(hist):
+        seen += hist[key]
+        if seen >= rank:
+            return (key + 0.5) * CYCLE_BIN
+    return (max(hist) + 0.5) * CYCLE_BIN
+
+
+def variance_ratio(numerator: list[int], denominator: list[int]) -> float | None:
+    """Var(numerator) / Var(denominator) of per-day series; ``None`` if undefined."""
+    if len(denominator) < 2:
+        return None
+    var_d = float(np.var(denominator, ddof=1))
+    return float(np.var(numerator, ddof=1)) / var_d if var_d > 0 else None
+
+
+def _merge(tallies: list[ProductTally]) -> ProductTally:
+    """Sum several product tallies into one."""
+    out = ProductTally(len(tallies[0].daily_demand) if tallies else 0)
+    for t in tallies:
+        for name in ProductTally.__slots__:
+            value = getattr(t, name)
+            if name == "cycle_hist":
+                for k, v in value.items():
+                    out.cycle_hist[k] = out.cycle_hist.get(k, 0) + v
+            elif name in ("daily_demand", "daily_ordered"):
+                acc = getattr(out, name)
+                for i, v in enumerate(value):
+                    acc[i] += v
+            else:
+                setattr(out, name, getattr(out, name) + value)
+    return out
+
+
+def _service(t: ProductTally, unresolved: int) -> dict[str, Any]:
+    """Service KPIs of one tally; ``unresolved`` open orders not yet due are left out."""
+    decided = t.orders - unresolved
+    return {
+        "orders": t.orders,
+        "units_demanded": t.units,
+        "fill_rate": ratio(t.filled_units, t.units),
+        "order_fill_rate": ratio(t.filled_orders, t.orders),
+        "on_time_rate": ratio(t.on_time, t.delivered),
+        "otif_rate": ratio(t.otif, decided),
+        "perfect_order_rate": ratio(t.perfect, decided),
+        "order_cycle_days_mean": ratio(t.cycle_sum, t.delivered),
+        "order_cycle_days_p95": percentile(t.cycle_hist, 0.95),
+        "lost_sales_units": t.lost_units,
+    }
+
+
+def measure(model: Model) -> dict[str, Any]:
+    """The result document of a finished model run."""
+    sc = model.scenario
+    rec = model.recorder
+    span = model.end - model.warmup
+    stocks = model.warehouse.stocks
+
+    not_yet_due: dict[str, int] = {}
+    for order in rec.open_orders.values():
+        if model.end - order.t_placed <= order.segment.promised_days:
+            pid = order.product.pid
+            not_yet_due[pid] = not_yet_due.get(pid, 0) + 1
+
+    by_product: dict[str, dict[str, Any]] = {}
+    cost_holding = inventory_value = cogs = 0.0
+    for pid, stock in stocks.items():
+        t = stock.tally
+        product = sc.product(pid)
+        h = product.holding_cost_per_unit_day
+        h = sc.warehouse.holding_cost_per_unit_day if h is None else h
+        on_hand_mean = stock.area_on_hand / span
+        holding = stock.area_on_hand * h
+        value = on_hand_mean * product.unit_cost
+        sold = t.shipped_units * product.unit_cost
+        cost_holding += holding
+        inventory_value += value
+        cogs += sold
+        row = _service(t, not_yet_due.get(pid, 0))
+        row.update(
+            on_hand_mean=on_hand_mean,
+            backorders_mean=stock.area_backorders / span,
+            on_order_mean=stock.area_on_order / span,
+            purchase_orders=t.po_count,
+            units_ordered=t.po_units,
+            units_received=t.units_received,
+            inventory_turns=ratio(sold * 365.0 / span, value),
+            bullwhip_ratio=variance_ratio(t.daily_ordered, t.daily_demand),
+            cost_holding=holding,
+            cost_ordering=t.cost_ordering,
+            cost_purchase=t.cost_purchase,
+            revenue=t.revenue,
+        )
+        by_product[pid] = row
+
+    total = _merge([s.tally for s in stocks.values()])
+    kpis = _service(total, sum(not_yet_due.values()))
+    cost = {
+        "cost_holding": cost_holding,
+        "cost_ordering": total.cost_ordering,
+        "cost_purchase": total.cost_purchase,
+        "cost_transport": rec.cost_transport,
+        "cost_handling": rec.cost_handling,
+        "cost_returns": 0.0,
+    }
+    cost["cost_total"] = sum(cost.values())
+    deliveries = sum(s.deliveries for s in rec.suppliers.values())
+    kpis.update(
+        backorders_mean=sum(s.area_backorders for s in stocks.values()) / span,
+        on_hand_mean=sum(s.area_on_hand for s in stocks.values()) / span,
+        inventory_turns=ratio(cogs * 365.0 / span, inventory_value),
+        **cost,
+        revenue=total.revenue,
+        profit=total.revenue - cost["cost_total"],
+        defective_delivery_rate=ratio(total.defective_orders, total.delivered),
+        damaged_delivery_rate=ratio(total.damaged_orders, total.delivered),
+        wrong_item_rate=ratio(total.wrong_orders, total.delivered),
+        supplier_on_time_rate=ratio(sum(s.on_time for s in rec.suppliers.values()), deliveries),
+        bullwhip_ratio=variance_ratio(total.daily_ordered, total.daily_demand),
+        co2_kg=rec.co2_kg,
+    )
+    for name in BEHAVIOUR_KPIS:
+        kpis[name] = None
+
+    suppliers = {}
+    for sid, node in model.suppliers.items():
+        t = rec.supplier(sid)
+        lead_mean = ratio(t.lead_sum, t.deliveries)
+        lead_sd = None
+        if t.deliveries > 1:
+            var = (t.lead_sumsq - t.deliveries * lead_mean**2) / (t.deliveries - 1)
+            lead_sd = float(np.sqrt(max(0.0, var)))
+        suppliers[sid] = {
+            "orders": t.orders,
+            "deliveries": t.deliveries,
+            "on_time_rate": ratio(t.on_time, t.deliveries),
+            "quoted_lead_time_days": node.quoted,
+            "units_delivered": t.units,
+            "dppm": ratio(t.defective_units * 1e6, t.units),
+            "lead_time_days_mean": lead_mean,
+            "lead_time_days_sd": lead_sd,
+            "cost_purchase": t.cost_purchase,
+            "cost_ordering": t.cost_ordering,
+            "disruption_days": node.down_days(model.warmup, model.end),
+        }
+
+    return {
+        "scenario": sc.name,
+        "seed": model.seed,
+        "replication": model.replication,
+        "horizon_days": sc.horizon_days,
+        "warmup_days": sc.warmup_days,
+        "version": __version__,
+        "kpis": kpis,
+        "by_product": by_product,
+        "suppliers": suppliers,
+        "policies": {pid: rule.describe() for pid, rule in model.rules.items()},
+        "churn_reasons": None,
+    }

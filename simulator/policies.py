@@ -1,0 +1,204 @@
+"""Replenishment decisions as pure functions: inventory position in, order quantity out; no SimPy.
+
+Each scenario policy becomes a *rule* with resolved numbers (a service level becomes a reorder
+point, ``eoq: true`` becomes a quantity) and one method, :meth:`Rule.order_quantity`, that a
+student can read in isolation. The simulation calls it after each demand (continuous review) or at
+each review (periodic review).
+
+Inventory position = on hand + on order - backorders (lost-sales systems have no backorders).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import stats
+
+from simulator.config.schema import (
+    BaseStockPolicy,
+    MinMaxPolicy,
+    PeriodicPolicy,
+    Policy,
+    ReorderPointPolicy,
+)
+
+
+@dataclass(frozen=True)
+class DemandRate:
+    """Demand of one product per day: mean and variance (compound Poisson from the segments)."""
+
+    mean: float
+    variance: float
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    """Replenishment lead time in days (order to available): mean and variance."""
+
+    mean: float
+    variance: float
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A resolved policy. Subclasses decide; this base holds what every rule has."""
+
+    review_days: float | None
+    """Review period; ``None`` is continuous review."""
+
+    def order_quantity(self, position: float) -> int:
+        """Units to order now, given the inventory position (0 for none)."""
+        raise NotImplementedError
+
+    @property
+    def target(self) -> int:
+        """The stock the rule aims at: used as the default initial stock."""
+        raise NotImplementedError
+
+    def describe(self) -> dict:
+        """Resolved parameters, for results and reports."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class OrderUpTo(Rule):
+    """Base stock / periodic order-up-to S: order S - position whenever position < S."""
+
+    level: int
+    kind: str = "base_stock"
+
+    def order_quantity(self, position: float) -> int:  # noqa: D102
+        return max(0, int(self.level - position))
+
+    @property
+    def target(self) -> int:  # noqa: D102
+        return self.level
+
+    def describe(self) -> dict:  # noqa: D102
+        return {"type": self.kind, "level": self.level, "review_days": self.review_days}
+
+
+@dataclass(frozen=True)
+class ReorderPointQ(Rule):
+    """(r, Q): when position <= r, order the smallest multiple of Q that lifts it above r.
+
+    Under continuous review with unit demand the position falls exactly to r and one Q is
+    ordered, so the position cycles through r+1 .. r+Q; with larger orders or periodic review it
+    can undershoot, and n*Q is ordered.
+    """
+
+    reorder_point: float
+    quantity: int
+    safety_stock: float | None = None
+
+    def order_quantity(self, position: float) -> int:  # noqa: D102
+        if position > self.reorder_point:
+            return 0
+        batches = math.floor((self.reorder_point - position) / self.quantity) + 1
+        return batches * self.quantity
+
+    @property
+    def target(self) -> int:  # noqa: D102
+        return max(0, math.floor(self.reorder_point)) + self.quantity
+
+    def describe(self) -> dict:  # noqa: D102
+        out = {
+            "type": "reorder_point",
+            "reorder_point": self.reorder_point,
+            "order_quantity": self.quantity,
+            "review_days": self.review_days,
+        }
+        if self.safety_stock is not None:
+            out["safety_stock"] = self.safety_stock
+        return out
+
+
+@dataclass(frozen=True)
+class MinMax(Rule):
+    """(s, S): when position <= s, order up to S."""
+
+    low: int
+    high: int
+
+    def order_quantity(self, position: float) -> int:  # noqa: D102
+        return int(self.high - position) if position <= self.low else 0
+
+    @property
+    def target(self) -> int:  # noqa: D102
+        return self.high
+
+    def describe(self) -> dict:  # noqa: D102
+        return {
+            "type": "min_max",
+            "min": self.low,
+            "max": self.high,
+            "review_days": self.review_days,
+        }
+
+
+def protection_demand(
+    demand: DemandRate, lead: LeadTime, review_days: float
+) -> tuple[float, float]:
+    """Mean and standard deviation of demand over lead time plus review period.
+
+    With random lead time L and protection time T = L + R, demand per day of mean d and variance
+    v: E = d E[T], Var = E[T] v + d² Var(L) (the standard random-sum formula, e.g. Silver, Pyke &
+    Thomas, Inventory and Production Management, 4th ed., sec. 6.9).
+    """
+    t_mean = lead.mean + review_days
+    mean = demand.mean * t_mean
+    var = t_mean * demand.variance + demand.mean**2 * lead.variance
+    return mean, math.sqrt(max(0.0, var))
+
+
+def economic_order_quantity(
+    demand_per_day: float, order_cost: float, holding_per_day: float
+) -> int:
+    """Harris' EOQ sqrt(2 d K / h), rounded to a whole unit, at least 1."""
+    if holding_per_day <= 0 or order_cost <= 0:
+        raise ValueError("EOQ needs a positive order cost and a positive holding cost")
+    return max(1, round(math.sqrt(2 * demand_per_day * order_cost / holding_per_day)))
+
+
+def resolve(
+    policy: Policy,
+    demand: DemandRate,
+    lead: LeadTime,
+    order_cost: float = 0.0,
+    holding_per_day: float = 0.0,
+) -> Rule:
+    """Turn a scenario policy into a rule with every number decided.
+
+    Args:
+        policy: the policy as written in the scenario.
+        demand: the product's demand per day.
+        lead: the replenishment lead time (processing + supply + transit + inspection).
+        order_cost: fixed cost per purchase order (for EOQ).
+        holding_per_day: holding cost per unit per day (for EOQ).
+    """
+    if isinstance(policy, BaseStockPolicy):
+        return OrderUpTo(review_days=policy.review_days, level=policy.level)
+    if isinstance(policy, PeriodicPolicy):
+        return OrderUpTo(review_days=policy.review_days, level=policy.order_up_to, kind="periodic")
+    if isinstance(policy, MinMaxPolicy):
+        return MinMax(review_days=policy.review_days, low=policy.min, high=policy.max)
+    if isinstance(policy, ReorderPointPolicy):
+        if policy.eoq:
+            quantity = economic_order_quantity(demand.mean, order_cost, holding_per_day)
+        else:
+            quantity = int(policy.order_quantity)
+        safety = None
+        if policy.service_level is not None:
+            mean, sd = protection_demand(demand, lead, policy.review_days or 0.0)
+            safety = float(stats.norm.ppf(policy.service_level) * sd)
+            reorder_point = mean + safety
+        else:
+            reorder_point = float(policy.reorder_point)
+        return ReorderPointQ(
+            review_days=policy.review_days,
+            reorder_point=reorder_point,
+            quantity=quantity,
+            safety_stock=safety,
+        )
+    raise TypeError(f"unknown policy {policy!r}")

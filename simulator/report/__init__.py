@@ -1,0 +1,1 @@
+"""Presenting results: text tables for the terminal (figures and HTML reports build on these)."""
