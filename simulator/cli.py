@@ -93,7 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     note = sys.stderr if args.json else sys.stdout
     print(f"simulated in {seconds:.2f} s ({orders:,} measured orders)", file=note)
     if args.out:
-        folder = write_run_folder(args.out, scenario, result, ["supplysim", *sys.argv[1:]], seconds)
+        folder = write_run_folder(args.out, scenario, result, args.argv, seconds)
         print(
             f"wrote {folder}/ (result.json, scenario.yaml, trace.csv, provenance.json)", file=note
         )
@@ -107,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
+    args.argv = ["supplysim", *(sys.argv[1:] if argv is None else argv)]
     try:
         return args.func(args)
     except ConfigError as exc:

@@ -202,12 +202,13 @@ def test_rq_sample_path_monte_carlo() -> None:
     expected = rq_poisson_backorder(rate, lead, r, q)
     keep = slice(1_000, None)
     filled = net_inventory(times, np.arange(times.size))[keep] >= 1
-    assert filled.mean() == pytest.approx(expected["fill_rate"], abs=0.01)
+    # Tolerances are about 5 standard errors (measured over 100 seeds).
+    assert filled.mean() == pytest.approx(expected["fill_rate"], abs=0.012)
 
     probes = np.sort(rng.uniform(times[1_000], times[-1], 100_000))
     net = net_inventory(probes, np.searchsorted(times, probes, side="right"))
     assert np.maximum(net, 0).mean() == pytest.approx(expected["on_hand_mean"], abs=0.05)
-    assert np.maximum(-net, 0).mean() == pytest.approx(expected["backorders_mean"], abs=0.03)
+    assert np.maximum(-net, 0).mean() == pytest.approx(expected["backorders_mean"], abs=0.04)
 
 
 # --------------------------------------------------------------------------------------
@@ -247,15 +248,16 @@ def test_base_stock_palm_monte_carlo_with_uniform_lead_times() -> None:
 
     # Outstanding just before demand j: demands i < j whose order has not yet arrived.
     seen = np.arange(times.size) - np.searchsorted(arrivals, times, side="right")
-    assert (seen[1_000:] <= level - 1).mean() == pytest.approx(expected["fill_rate"], abs=0.01)
+    # Tolerances are about 5 standard errors (measured over 100 seeds).
+    assert (seen[1_000:] <= level - 1).mean() == pytest.approx(expected["fill_rate"], abs=0.015)
 
     probes = rng.uniform(times[1_000], times[-1], 100_000)
     outstanding = np.searchsorted(times, probes) - np.searchsorted(arrivals, probes)
-    assert outstanding.mean() == pytest.approx(expected["on_order_mean"], abs=0.05)
+    assert outstanding.mean() == pytest.approx(expected["on_order_mean"], abs=0.055)
     on_hand = np.maximum(level - outstanding, 0).mean()
-    assert on_hand == pytest.approx(expected["on_hand_mean"], abs=0.03)
+    assert on_hand == pytest.approx(expected["on_hand_mean"], abs=0.04)
     backorders = np.maximum(outstanding - level, 0).mean()
-    assert backorders == pytest.approx(expected["backorders_mean"], abs=0.03)
+    assert backorders == pytest.approx(expected["backorders_mean"], abs=0.025)
 
 
 # --------------------------------------------------------------------------------------
@@ -270,9 +272,7 @@ def test_periodic_fill_rate_matches_integral_of_cdf(
     rate: float, lead: float, review: float, level: int
 ) -> None:
     # Fraction of demand met = time average over the cycle of P(D(t) <= S - 1).
-    expected = _quad_average(
-        lambda t: stats.poisson.cdf(level - 1, rate * t), lead, lead + review
-    )
+    expected = _quad_average(lambda t: stats.poisson.cdf(level - 1, rate * t), lead, lead + review)
     fill = periodic_base_stock_fill_rate(rate, lead, review, level)
     assert fill == pytest.approx(expected, rel=1e-8, abs=1e-12)
     assert periodic_base_stock(rate, lead, review, level)["fill_rate"] == fill
@@ -328,11 +328,12 @@ def test_periodic_sample_path_monte_carlo() -> None:
     expected = periodic_base_stock(rate, lead, review, level)
     keep = slice(1_000, None)
     filled = net_inventory(times, np.arange(times.size))[keep] >= 1
-    assert filled.mean() == pytest.approx(expected["fill_rate"], abs=0.01)
+    # Tolerances are about 5 standard errors (measured over 100 seeds).
+    assert filled.mean() == pytest.approx(expected["fill_rate"], abs=0.006)
     probes = rng.uniform(times[1_000], times[-1], 100_000)
     net = net_inventory(probes, np.searchsorted(times, probes, side="right"))
-    assert np.maximum(net, 0).mean() == pytest.approx(expected["on_hand_mean"], abs=0.05)
-    assert np.maximum(-net, 0).mean() == pytest.approx(expected["backorders_mean"], abs=0.03)
+    assert np.maximum(net, 0).mean() == pytest.approx(expected["on_hand_mean"], abs=0.12)
+    assert np.maximum(-net, 0).mean() == pytest.approx(expected["backorders_mean"], abs=0.015)
 
 
 # --------------------------------------------------------------------------------------
@@ -394,8 +395,9 @@ def test_lost_sales_insensitive_to_deterministic_lead_time() -> None:
         else:
             lost += 1
     expected = lost_sales_base_stock(rate, lead, level)
-    assert lost / times.size == pytest.approx(expected["lost_fraction"], abs=0.015)
-    assert on_hand_seen / times.size == pytest.approx(expected["on_hand_mean"], abs=0.04)
+    # Tolerances are about 5 standard errors (measured over 100 seeds).
+    assert lost / times.size == pytest.approx(expected["lost_fraction"], abs=0.012)
+    assert on_hand_seen / times.size == pytest.approx(expected["on_hand_mean"], abs=0.03)
 
 
 # --------------------------------------------------------------------------------------
@@ -476,7 +478,7 @@ def test_chen_bullwhip_monte_carlo_moving_average_policy() -> None:
     level = k * forecast + 25.0  # constant safety stock
     orders = level[1:] - level[:-1] + demand[p:-1]  # q_t = y_t - y_{t-1} + D_{t-1}
     ratio = orders.var() / demand.var()
-    assert ratio == pytest.approx(chen_bullwhip(k, p), rel=0.03)
+    assert ratio == pytest.approx(chen_bullwhip(k, p), rel=0.008)  # about 5 standard errors
 
 
 @pytest.mark.parametrize("stay", [0.0, 0.3, 0.9])
@@ -489,7 +491,7 @@ def test_geometric_orders_mean_matches_series(stay: float) -> None:
 def test_geometric_orders_mean_monte_carlo() -> None:
     rng = np.random.default_rng(3)
     draws = rng.geometric(1 - 0.75, 100_000)  # trials until leaving, including the first
-    assert draws.mean() == pytest.approx(geometric_orders_mean(0.75), rel=0.02)
+    assert draws.mean() == pytest.approx(geometric_orders_mean(0.75), rel=0.015)  # ~5 s.e.
 
 
 # --------------------------------------------------------------------------------------

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from simulator.config.errors import ConfigError, Problem
 from simulator.config.overrides import apply_overrides
-from simulator.config.schema import Scenario, cross_check
+from simulator.config.schema import ID_PATTERN, Model, Scenario, cross_check
+from simulator.distributions import Dist
 
 #: Largest tree, counted in YAML nodes after alias expansion, that a file may describe.
 MAX_NODES = 200_000
@@ -72,6 +73,12 @@ def _check_tree(node: yaml.Node, file: str) -> None:
     size(node)
 
 
+def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """What a YAML error says, on one line: its context (if any), then its problem."""
+    parts = [exc.context, exc.problem] if exc.context else [exc.problem]
+    return ": ".join(str(part) for part in parts if part).replace("\n", " ")
+
+
 def _where(node: yaml.Node) -> str:
     mark = node.start_mark
     return f"line {mark.line + 1} column {mark.column + 1}"
@@ -99,7 +106,7 @@ def read_yaml(path: str | Path, text: str | None = None) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark else "(document)"
-        raise ConfigError([Problem(file, where, f"invalid YAML: {exc.problem}")]) from None
+        raise ConfigError([Problem(file, where, f"invalid YAML: {yaml_problem(exc)}")]) from None
     except yaml.YAMLError as exc:
         raise ConfigError([Problem(file, "(document)", f"invalid YAML: {exc}")]) from None
     except RecursionError:
@@ -120,13 +127,21 @@ def _error_path(loc: Iterable[Any], data: Any) -> str:
     """
     parts: list[str] = []
     node = data
+    tagged: set[int] = set()
     for item in loc:
+        if (
+            isinstance(node, dict)
+            and id(node) not in tagged
+            and item in (node.get("dist"), node.get("type"))
+        ):
+            tagged.add(id(node))  # the union's tag (checked first: a tag can also be a key,
+            continue  # as in {type: reorder_point, reorder_point: 8})
+        if item == "[key]":
+            continue  # a mapping's key is the problem: the path already ends with it
         if isinstance(node, dict) and item in node:
             node = node[item]
         elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
             node = node[item]
-        elif isinstance(node, dict) and item in (node.get("dist"), node.get("type")):
-            continue  # the union's tag
         elif isinstance(node, int | float) and not isinstance(node, bool) and item == "constant":
             break  # a plain number standing for a constant: the number itself is the problem
         elif isinstance(item, str) and item.startswith("function-"):
@@ -142,12 +157,38 @@ _MESSAGES = {
     "missing": "required field is missing",
 }
 
+#: Names of the scenario fields that hold a distribution (a number or a mapping with ``dist:``).
+_DIST_FIELDS = frozenset(
+    name
+    for model in Model.__subclasses__()
+    for name, field in model.model_fields.items()
+    if any(meta in get_args(Dist) for meta in field.metadata)
+)
+
+
+def _describe(value: Any) -> str:
+    return "nothing" if value is None else f"{type(value).__name__} {value!r}"
+
 
 def _message(err: dict[str, Any]) -> str:
     kind = err["type"]
     if kind in _MESSAGES:
         return _MESSAGES[kind]
+    loc = err.get("loc") or ()
+    if kind in ("model_type", "model_attributes_type"):
+        dist_field = bool(loc) and loc[-1] in _DIST_FIELDS and loc[-2:-1] != ("policies",)
+        if kind == "model_attributes_type" and dist_field:
+            return (
+                "expected a number or a mapping with 'dist:' and its parameters, "
+                f"got {_describe(err.get('input'))}"
+            )
+        return f"expected a mapping of keys, got {_describe(err.get('input'))}"
     ctx = err.get("ctx") or {}
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
+        return (
+            f"{err.get('input')!r} is not a valid id: use only letters, digits, '_' and '-' "
+            "(no spaces or dots)"
+        )
     if kind == "union_tag_invalid":
         return (
             f"unknown {ctx.get('discriminator', 'type').strip(chr(39))} {ctx.get('tag')!r}; "
@@ -166,7 +207,10 @@ def validation_problems(file: str, exc: ValidationError, data: Any) -> list[Prob
     """Turn a pydantic ``ValidationError`` into problems with user-facing paths."""
     out = []
     for err in exc.errors(include_url=False):
-        out.append(Problem(file, _error_path(err["loc"], data), _message(err)))
+        message = _message(err)
+        if "[key]" in err["loc"]:
+            message = f"invalid key: {message}"
+        out.append(Problem(file, _error_path(err["loc"], data), message))
     return out
 
 

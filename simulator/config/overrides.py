@@ -29,7 +29,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     try:
         value = yaml.safe_load(raw) if raw.strip() else None
     except yaml.YAMLError as exc:
-        raise ValueError(f"cannot read value {raw!r}: {exc}") from None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ValueError(f"cannot read value {raw!r} as YAML: {problem}") from None
     return path, value
 
 
@@ -42,9 +43,9 @@ def _child(node: Any, part: str, walked: str) -> tuple[Any, Any]:
         if part.isdigit() and int(part) < len(node):
             return int(part), node[int(part)]
         ids = [str(item.get("id")) for item in node if isinstance(item, Mapping) and "id" in item]
-        raise ValueError(
-            f"{walked or '(top)'} has no item with id {part!r} (ids: {', '.join(ids)})"
-        )
+        known = f"ids: {', '.join(ids)}; " if ids else ""
+        index = f"indexes 0 to {len(node) - 1}" if node else "the list is empty"
+        raise ValueError(f"{walked or '(top)'} has no item with id {part!r} ({known}{index})")
     if isinstance(node, dict):
         return part, node.get(part)
     raise ValueError(f"{walked} is a {type(node).__name__}, not a mapping or a list")

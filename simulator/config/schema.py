@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulator.distributions import Dist
 
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+ID_PATTERN = r"^[A-Za-z0-9_\-]+$"
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
 """An identifier: letters, digits, ``_`` and ``-`` (no dots: ids appear in dotted paths)."""
 
 Probability = Annotated[float, Field(ge=0, le=1)]
