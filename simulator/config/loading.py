@@ -76,7 +76,7 @@ def _check_tree(node: yaml.Node, file: str) -> None:
 def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     """What a YAML error says, on one line: its context (if any), then its problem."""
     parts = [exc.context, exc.problem] if exc.context else [exc.problem]
-    return ": ".join(str(part) for part in parts if part).replace("\n", " ")
+    return ", ".join(str(part) for part in parts if part).replace("\n", " ")
 
 
 def _where(node: yaml.Node) -> str:
