@@ -180,7 +180,8 @@ def measure(model: Model) -> dict[str, Any]:
         "cost_purchase": total.cost_purchase,
         "cost_transport": rec.cost_transport,
         "cost_handling": rec.cost_handling,
-        "cost_returns": 0.0,
+        "cost_returns": rec.cost_returns,
+        "cost_service": rec.cost_service,
     }
     cost["cost_total"] = sum(cost.values())
     deliveries = sum(s.deliveries for s in rec.suppliers.values())
@@ -200,6 +201,7 @@ def measure(model: Model) -> dict[str, Any]:
     )
     for name in BEHAVIOUR_KPIS:
         kpis[name] = None
+    customers, churn_reasons = _customers(model, kpis)
 
     suppliers = {}
     for sid, node in model.suppliers.items():
@@ -234,5 +236,46 @@ def measure(model: Model) -> dict[str, Any]:
         "by_product": by_product,
         "suppliers": suppliers,
         "policies": {pid: rule.describe() for pid, rule in model.rules.items()},
-        "churn_reasons": None,
+        "customers": customers,
+        "churn_reasons": churn_reasons,
     }
+
+
+def _customers(model: Model, kpis: dict[str, Any]) -> tuple[dict | None, dict | None]:
+    """Fill the customer KPIs from the behavioural segments; per-segment detail and reasons."""
+    rec = model.recorder
+    if model.scenario.warehouse.returns is not None:
+        kpis["returns_units"] = rec.returns_units
+    segments = [seg for seg in model.segments if seg.behaves]
+    if not segments:
+        return None, None
+    per = {seg.id: seg.summary() for seg in segments}
+    rows = list(per.values())
+    active = sum(r["active_customers_end"] for r in rows)
+    answers = sum(r["survey_answers"] for r in rows)
+    promoters = sum(seg.promoter_answers for seg in segments)
+    detractors = sum(seg.detractor_answers for seg in segments)
+    satisfaction = sum(
+        r["satisfaction_mean"] * r["active_customers_end"]
+        for r in rows
+        if r["active_customers_end"]
+    )
+    reasons: dict[str, int] = {}
+    for r in rows:
+        for name, n in r["churn_reasons"].items():
+            reasons[name] = reasons.get(name, 0) + n
+    kpis.update(
+        satisfaction_mean=ratio(satisfaction, active),
+        nps=100.0 * (promoters - detractors) / answers if answers else None,
+        retention_rate=ratio(
+            sum(r["retained"] for r in rows), sum(r["retention_cohort"] for r in rows)
+        ),
+        new_customers=sum(r["new_customers"] for r in rows),
+        churned_customers=sum(r["churned_customers"] for r in rows),
+        active_customers_end=active,
+        complaints=rec.complaints,
+        service_desk_wait_hours_mean=(
+            ratio(rec.desk_wait_hours, rec.desk_served) if model.desk is not None else None
+        ),
+    )
+    return per, dict(sorted(reasons.items()))

@@ -16,7 +16,9 @@ import simpy
 
 from simulator.config.schema import Scenario, Supplier
 from simulator.entities.carrier import Lane
-from simulator.entities.customers import SegmentDemand
+from simulator.entities.customers import BehaviouralSegment, SegmentDemand
+from simulator.entities.returns import ReturnsNode
+from simulator.entities.service_desk import ServiceDeskNode
 from simulator.entities.supplier import SupplierNode
 from simulator.entities.warehouse import Stock, WarehouseNode
 from simulator.events import REVIEW, WARMUP_END, Call
@@ -151,18 +153,23 @@ class Model:
             else:
                 Call(env, 0, stock.periodic_review, None, REVIEW)
         order_ids = itertools.count(1)
-        self.segments = [
-            SegmentDemand(
-                env,
-                seg,
-                wh.stocks,
-                Lane(sc.carrier(seg.outbound_carrier), streams, f"segment/{seg.id}", rec),
-                streams,
-                rec,
-                order_ids,
-            )
-            for seg in sc.customers.segments
-        ]
+        self.desk = (
+            ServiceDeskNode(env, sc.service_desk, streams, rec) if sc.service_desk else None
+        )
+        returns = sc.warehouse.returns
+        if returns is not None:
+            lane = Lane(sc.carrier(returns.carrier), streams, "returns", rec)
+            wh.returns = ReturnsNode(env, returns, lane, streams, rec, order_ids)
+        self.segments = []
+        for seg in sc.customers.segments:
+            lane = Lane(sc.carrier(seg.outbound_carrier), streams, f"segment/{seg.id}", rec)
+            if seg.behaves:
+                node = BehaviouralSegment(
+                    env, seg, wh.stocks, lane, streams, rec, order_ids, self.desk
+                )
+            else:
+                node = SegmentDemand(env, seg, wh.stocks, lane, streams, rec, order_ids)
+            self.segments.append(node)
         if self.warmup > 0:
             Call(env, self.warmup, lambda ev: rec.start_measuring(env.now), None, WARMUP_END)
 

@@ -37,6 +37,9 @@ class Order:
         "t_shipped",
         "t_delivered",
         "measured",
+        "customer",
+        "notified",
+        "replacement",
     )
 
     def __init__(self, oid: int, segment: Any, product: Any, qty: int, now: float, measured: bool):
@@ -56,6 +59,9 @@ class Order:
         self.t_shipped = None
         self.t_delivered = None
         self.measured = measured
+        self.customer = -1
+        self.notified = False
+        self.replacement = False
 
 
 class ProductTally:
@@ -79,6 +85,7 @@ class ProductTally:
         "cycle_hist",
         "shipped_units",
         "revenue",
+        "refunds",
         "po_count",
         "po_units",
         "cost_ordering",
@@ -100,7 +107,7 @@ class ProductTally:
         self.cycle_sum = 0.0
         self.cycle_hist: dict[int, int] = {}
         self.shipped_units = 0
-        self.revenue = 0.0
+        self.revenue = self.refunds = 0.0
         self.po_count = self.po_units = self.units_received = 0
         self.cost_ordering = self.cost_purchase = 0.0
         self.daily_demand = [0] * days
@@ -161,11 +168,18 @@ class Recorder:
         self.products: dict[str, ProductTally] = {}
         self.suppliers: dict[str, SupplierTally] = {}
         self.open_orders: dict[int, Order] = {}
-        self.cost_transport = 0.0
-        self.cost_handling = 0.0
+        self._zero()
+        self.resettables: list[Any] = []
+
+    def _zero(self) -> None:
+        """Zero the whole-system counters."""
+        self.cost_transport = self.cost_handling = self.cost_returns = self.cost_service = 0.0
         self.co2_kg = 0.0
         self.shipments_out = 0
-        self.resettables: list[Any] = []
+        self.returns_units = 0
+        self.complaints = 0
+        self.desk_served = 0
+        self.desk_wait_hours = 0.0
 
     def product(self, pid: str) -> ProductTally:
         """The tally of product ``pid`` (created on first use)."""
@@ -189,8 +203,7 @@ class Recorder:
         for tally in self.suppliers.values():
             tally.reset()
         self.open_orders.clear()
-        self.cost_transport = self.cost_handling = self.co2_kg = 0.0
-        self.shipments_out = 0
+        self._zero()
         for item in self.resettables:
             item.reset_statistics(now)
 

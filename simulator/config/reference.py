@@ -32,6 +32,12 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("warehouse.policies.PRODUCT with type: periodic", schema.PeriodicPolicy),
     ("customers", schema.Customers),
     ("customers.segments[]", schema.Segment),
+    ("customers.segments[].behaviour", schema.Behaviour),
+    ("customers.segments[].behaviour.sensitivity", schema.Sensitivity),
+    ("customers.segments[].behaviour.loyalty", schema.Loyalty),
+    ("customers.segments[].behaviour.acquisition", schema.Acquisition),
+    ("warehouse.returns", schema.Returns),
+    ("service_desk", schema.ServiceDesk),
 ]
 
 

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator import behaviour
 from simulator.config.schema import Segment
-from simulator.distributions import block_sampler, exponential_sampler
+from simulator.distributions import block_sampler, exponential_sampler, uniform_sampler
 from simulator.entities.carrier import Lane
 from simulator.events import DEMAND, Call
 from simulator.records import Order, Recorder
@@ -38,6 +39,8 @@ class SegmentDemand:
         recorder: where facts go.
         order_ids: the run's shared order-number counter.
     """
+
+    behaves = False
 
     def __init__(
         self,
@@ -68,9 +71,16 @@ class SegmentDemand:
             cum[-1] = 1.0  # no rounding gap above the last product
             self._which = block_sampler(lambda n: np.searchsorted(cum, rng.random(n), "right"))
         self.quantity = cfg.quantity.int_sampler(streams.generator(f"{name}/quantity"))
+        self.count = cfg.count
+        self._streams = streams
+        self._start()
+
+    def _start(self) -> None:
+        """Schedule the first order."""
         if self.rate > 0:
-            self.gap = exponential_sampler(streams.generator(f"{name}/arrivals"), 1.0 / self.rate)
-            Call(env, self.gap(), self._arrive, None, DEMAND)
+            rng = self._streams.generator(f"demand/{self.id}/arrivals")
+            self.gap = exponential_sampler(rng, 1.0 / self.rate)
+            Call(self.env, self.gap(), self._arrive, None, DEMAND)
 
     def _arrive(self, event: Call) -> None:
         """One order arrives; the next arrival is scheduled."""
@@ -82,3 +92,233 @@ class SegmentDemand:
         if rec.measuring:
             rec.open_orders[order.id] = order
         stock.demand(order)
+
+
+class BehaviouralSegment(SegmentDemand):
+    """A segment of individual customers who remember their experiences.
+
+    Each active customer orders as a Poisson process of rate ``orders_per_customer_per_day``, so
+    the segment's orders form a Poisson process of rate (active customers) x rate, and each order
+    belongs to an active customer chosen uniformly. When the number of active customers changes,
+    the next arrival is drawn again from the new rate (exact, since exponential gaps are
+    memoryless). After each order: satisfaction update, maybe a survey, maybe a complaint, and the
+    decision to stay or leave (rules in :mod:`simulator.behaviour`). New customers arrive day by
+    day at a rate moved by promoters and detractors.
+
+    Args:
+        env: the SimPy environment.
+        cfg: the segment's scenario entry (with a behaviour model).
+        stocks: the warehouse's stock of each product.
+        lane: the outbound carrier lane to these customers.
+        streams: the run's random streams.
+        recorder: where facts go.
+        order_ids: the run's shared order-number counter.
+        desk: the service desk, or ``None``.
+    """
+
+    behaves = True
+
+    def __init__(self, env, cfg, stocks, lane, streams, recorder, order_ids, desk=None) -> None:
+        beh = cfg.behaviour
+        self.beh = beh
+        self.beh_rate = cfg.orders_per_customer_per_day
+        self.desk = desk
+        name = f"customers/{cfg.id}"
+        self._unit_gap = exponential_sampler(streams.generator(f"{name}/arrivals"), 1.0)
+        self._choose = uniform_sampler(streams.generator(f"{name}/choose"))
+        self._stay = uniform_sampler(streams.generator(f"{name}/stay"))
+        self._survey_rng = streams.generator(f"{name}/survey")
+        self._complain = uniform_sampler(streams.generator(f"{name}/complaint"))
+        self._acq_rng = streams.generator(f"{name}/acquisition")
+        count = cfg.count
+        self.satisfaction = [beh.initial_satisfaction] * count
+        self.orders_of = [0] * count
+        self.history = [0] * count  # masks of the last three orders, 6 bits each
+        self.answer = [-1] * count  # last survey answer, -1 if never asked
+        self.active = list(range(count))
+        self.slot = list(range(count))  # index in self.active, or -1 once gone
+        self.promoters = self.detractors = 0
+        self.generation = 0
+        self.reset_statistics(env.now)
+        recorder.resettables.append(self)
+        super().__init__(env, cfg, stocks, lane, streams, recorder, order_ids)
+        acq = beh.acquisition
+        if acq.base_per_day or acq.per_promoter:
+            Call(env, 0, self._acquisition_day, None, DEMAND)
+
+    # -- statistics --------------------------------------------------------------------------
+
+    def reset_statistics(self, now: float) -> None:
+        """End of warm-up: zero the counters; the active customers now form the retention cohort."""
+        self.new = self.churned = self.churned_orders = 0
+        self.answers = self.promoter_answers = self.detractor_answers = 0
+        self.complaints = 0
+        self.churn_reasons: dict[str, int] = {}
+        self.cohort = set(self.active)
+
+    # -- demand ------------------------------------------------------------------------------
+
+    def _schedule_next(self) -> None:
+        """Draw the next arrival from the current number of active customers."""
+        self.generation += 1
+        n = len(self.active)
+        if n:
+            gap = self._unit_gap() / (n * self.per_customer)
+            Call(self.env, gap, self._arrive, self.generation, DEMAND)
+
+    def _start(self) -> None:
+        self.per_customer = self.beh_rate
+        self._schedule_next()
+
+    def _arrive(self, event: Call) -> None:
+        """An order from a random active customer (unless the rate changed since it was drawn)."""
+        if event.arg != self.generation:
+            return
+        self._schedule_next()
+        env = self.env
+        active = self.active
+        customer = active[int(self._choose() * len(active))]
+        self.orders_of[customer] += 1
+        stock = self._stocks[self._which()]
+        rec = self.recorder
+        order = Order(next(self._ids), self, stock, self.quantity(), env.now, rec.measuring)
+        order.customer = customer
+        if rec.measuring:
+            rec.open_orders[order.id] = order
+        stock.demand(order)
+        if order.remaining and self.beh.delay_notice:
+            order.notified = True
+
+    # -- what customers do with their experience ---------------------------------------------
+
+    def experienced(self, order: Order, cycle: float | None) -> None:
+        """An order is over (``cycle`` days after placement, or ``None`` if nothing was shipped)."""
+        c = order.customer
+        if self.slot[c] < 0:
+            return  # the customer has already left
+        beh = self.beh
+        if cycle is None:
+            days_late, short_share = 0.0, 1.0
+        else:
+            days_late = max(0.0, cycle - self.promised_days)
+            short_share = order.lost / order.qty
+        score, mask = behaviour.experience(
+            beh.sensitivity,
+            days_late,
+            order.notified,
+            short_share,
+            order.defective > 0,
+            order.damaged > 0,
+            order.wrong_item,
+        )
+        s = behaviour.update_satisfaction(self.satisfaction[c], score, beh.memory)
+        self.satisfaction[c] = s
+        self.history[c] = ((self.history[c] << 6) | mask) & 0x3FFFF
+        if beh.survey_rate and self._survey_rng.random() < beh.survey_rate:
+            self._survey(c, s)
+        if mask and beh.complaint_probability and self._complain() < beh.complaint_probability:
+            if self.recorder.measuring:
+                self.complaints += 1
+                self.recorder.complaints += 1
+            if self.desk is not None:
+                self.desk.complain(self, c)
+        if self._stay() >= behaviour.stay_probability(s, beh.loyalty):
+            self._leave(c)
+
+    def _survey(self, c: int, s: float) -> None:
+        noise = self._survey_rng.normal(0.0, self.beh.survey_noise) if self.beh.survey_noise else 0
+        answer = behaviour.survey_answer(s, noise)
+        self._set_answer(c, answer)
+        if self.recorder.measuring:
+            self.answers += 1
+            self.promoter_answers += answer >= 9
+            self.detractor_answers += answer <= 6
+
+    def _set_answer(self, c: int, answer: int) -> None:
+        """Keep the counts of active promoters and detractors in step with answers."""
+        old = self.answer[c]
+        self.promoters -= old >= 9
+        self.detractors -= 0 <= old <= 6
+        self.answer[c] = answer
+        self.promoters += answer >= 9
+        self.detractors += 0 <= answer <= 6
+
+    def complaint_waited(self, c: int, wait_hours: float) -> None:
+        """The service desk picked up customer ``c``'s complaint after ``wait_hours``."""
+        if self.slot[c] < 0:
+            return
+        penalty = self.beh.sensitivity.complaint_wait_per_hour * wait_hours
+        self.satisfaction[c] = max(0.0, self.satisfaction[c] - penalty)
+        if wait_hours > SLOW_SERVICE_HOURS:
+            self.history[c] |= behaviour.SLOW_SERVICE
+
+    def _leave(self, c: int) -> None:
+        """Customer ``c`` churns: record why, and slow the segment's order stream."""
+        active, slot = self.active, self.slot
+        i = slot[c]
+        last = active.pop()
+        if last != c:
+            active[i] = last
+            slot[last] = i
+        slot[c] = -1
+        self._set_answer(c, -1)
+        if self.recorder.measuring:
+            self.churned += 1
+            self.churned_orders += self.orders_of[c]
+            h = self.history[c]
+            for reason in behaviour.reasons((h | h >> 6 | h >> 12) & 0x3F):
+                self.churn_reasons[reason] = self.churn_reasons.get(reason, 0) + 1
+        self._schedule_next()
+
+    # -- word of mouth -----------------------------------------------------------------------
+
+    def _acquisition_day(self, event: Call) -> None:
+        """Once a day: draw today's new customers from the word-of-mouth rate."""
+        acq = self.beh.acquisition
+        rate = acq.base_per_day + acq.per_promoter * self.promoters
+        rate = max(0.0, rate - acq.per_detractor * self.detractors)
+        for offset in self._acq_rng.random(self._acq_rng.poisson(rate)):
+            Call(self.env, float(offset), self._join, None, DEMAND)
+        Call(self.env, 1.0, self._acquisition_day, None, DEMAND)
+
+    def _join(self, event: Call) -> None:
+        """A new customer arrives."""
+        c = len(self.satisfaction)
+        self.satisfaction.append(self.beh.initial_satisfaction)
+        self.orders_of.append(0)
+        self.history.append(0)
+        self.answer.append(-1)
+        self.slot.append(len(self.active))
+        self.active.append(c)
+        if self.recorder.measuring:
+            self.new += 1
+        self._schedule_next()
+
+    # -- results -----------------------------------------------------------------------------
+
+    def summary(self) -> dict:
+        """This segment's customer KPIs at the end of the run."""
+        active = self.active
+        kept = sum(1 for c in self.cohort if self.slot[c] >= 0)
+        return {
+            "active_customers_end": len(active),
+            "new_customers": self.new,
+            "churned_customers": self.churned,
+            "retention_rate": kept / len(self.cohort) if self.cohort else None,
+            "retention_cohort": len(self.cohort),
+            "retained": kept,
+            "satisfaction_mean": (
+                sum(self.satisfaction[c] for c in active) / len(active) if active else None
+            ),
+            "nps": behaviour.nps(self.promoter_answers, self.detractor_answers, self.answers),
+            "survey_answers": self.answers,
+            "complaints": self.complaints,
+            "orders_per_churned_customer_mean": (
+                self.churned_orders / self.churned if self.churned else None
+            ),
+            "churn_reasons": dict(sorted(self.churn_reasons.items())),
+        }
+
+
+#: A complaint picked up later than this (hours) counts as "slow_service" among churn reasons.
+SLOW_SERVICE_HOURS = 24.0

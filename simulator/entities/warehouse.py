@@ -83,6 +83,8 @@ class Stock:
         self.accepted_total = 0
         self.rejected_total = 0
         self.allocated_total = 0
+        self.restocked_total = 0
+        self.scrapped_total = 0
         # time-weighted levels
         self._t = env.now
         self._t0 = env.now
@@ -162,6 +164,24 @@ class Stock:
             self.tally.units_received += accepted
         if self.recorder.trace is not None:
             self._log("po_received", "", accepted, f"rejected={rejected}")
+        self._serve_backlog(now)
+        if rejected:
+            self.on_order += rejected
+            supplier.order(self, rejected, order_cost=False)
+
+    def restock(self, good: int, scrapped: int) -> None:
+        """Units of a customer return: ``good`` go back on the shelf, ``scrapped`` are destroyed."""
+        now = self.env.now
+        self._mark(now)
+        self.on_hand += good
+        self.restocked_total += good
+        self.scrapped_total += scrapped
+        if self.recorder.trace is not None:
+            self._log("return_restocked", "", good, f"scrapped={scrapped}")
+        self._serve_backlog(now)
+
+    def _serve_backlog(self, now: float) -> None:
+        """Allocate units on hand to backordered orders, first come first served."""
         backlog = self.backlog
         while backlog and self.on_hand:
             order = backlog[0]
@@ -173,9 +193,6 @@ class Stock:
                 backlog.popleft()
                 order.t_allocated = now
                 self.warehouse.release(order)
-        if rejected:
-            self.on_order += rejected
-            supplier.order(self, rejected, order_cost=False)
 
     # -- demand ------------------------------------------------------------------------------------
 
@@ -255,6 +272,7 @@ class WarehouseNode:
         self.picking = picking
         self.queue: deque[Order] = deque()
         self.busy = 0
+        self.returns = None  # the ReturnsNode, when returns are modelled
         if picking is not None:
             self.workers = picking.workers
             self.pick_hours = picking.pick_hours.sampler(streams.generator("picking/time"))
@@ -315,6 +333,10 @@ class WarehouseNode:
         stock: Stock = order.product
         rec = self.recorder
         units = order.qty - order.lost
+        if order.replacement:
+            if rec.trace is not None:
+                rec.log(now, "replacement_delivered", order.id, stock.pid, units)
+            return
         if rec.measuring:
             stock.tally.revenue += units * stock.price
         if order.measured:
@@ -349,7 +371,13 @@ class WarehouseNode:
                 "",
                 f"cycle={now - order.t_placed:.6g}",
             )
+        if self.returns is not None:
+            self.returns.consider(order)
+        if order.segment.behaves:
+            order.segment.experienced(order, now - order.t_placed)
 
     def close_unserved(self, order: Order) -> None:
         """A lost-sale order with nothing in stock: nothing is shipped; the order is closed."""
         self.recorder.open_orders.pop(order.id, None)
+        if order.segment.behaves and not order.replacement:
+            order.segment.experienced(order, None)

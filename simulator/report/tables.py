@@ -96,6 +96,11 @@ def run_table(doc: dict[str, Any], show_empty_groups: bool = False) -> str:
         if not show_empty_groups and all(kpis.get(n) is None for n in names):
             continue
         out += [grid((title, "value"), rows), ""]
+    reasons = doc.get("churn_reasons")
+    if reasons:
+        total = sum(reasons.values())
+        rows = [(name, f"{n:,}", f"{100 * n / total:.1f}%") for name, n in reasons.items()]
+        out += [grid(("churn reason", "customers", "share"), rows), ""]
     products = doc.get("by_product") or {}
     if products:
         cols = ("fill_rate", "on_time_rate", "on_hand_mean", "backorders_mean", "lost_sales_units")
