@@ -143,6 +143,7 @@ def measure(model: Model) -> dict[str, Any]:
 
     by_product: dict[str, dict[str, Any]] = {}
     cost_holding = inventory_value = cogs = 0.0
+    consignment: dict[str, float] = {}  # holding cost of consigned stock, borne by its supplier
     for pid, stock in stocks.items():
         t = stock.tally
         product = sc.product(pid)
@@ -152,6 +153,10 @@ def measure(model: Model) -> dict[str, Any]:
         holding = stock.area_on_hand * h
         value = on_hand_mean * product.unit_cost
         sold = t.shipped_units * product.unit_cost
+        if stock.consigned:
+            sid = stock.supplier.id
+            consignment[sid] = consignment.get(sid, 0.0) + holding
+            holding = 0.0
         cost_holding += holding
         inventory_value += value
         cogs += sold
@@ -166,6 +171,8 @@ def measure(model: Model) -> dict[str, Any]:
             inventory_turns=ratio(sold * 365.0 / span, value),
             bullwhip_ratio=variance_ratio(t.daily_ordered, t.daily_demand),
             cost_holding=holding,
+            consigned=stock.consigned,
+            expedited_orders=t.expedited,
             cost_ordering=t.cost_ordering,
             cost_purchase=t.cost_purchase,
             revenue=t.revenue,
@@ -223,7 +230,11 @@ def measure(model: Model) -> dict[str, Any]:
             "cost_purchase": t.cost_purchase,
             "cost_ordering": t.cost_ordering,
             "disruption_days": node.down_days(model.warmup, model.end),
+            "cost_holding_consignment": consignment.get(sid, 0.0),
         }
+        suppliers[sid].update(_plant_figures(model, node, span))
+    _score(model, suppliers, span)
+    costs_by_party = _costs_by_party(kpis, suppliers)
 
     return {
         "scenario": sc.name,
@@ -238,7 +249,111 @@ def measure(model: Model) -> dict[str, Any]:
         "policies": {pid: rule.describe() for pid, rule in model.rules.items()},
         "customers": customers,
         "churn_reasons": churn_reasons,
+        "costs_by_party": costs_by_party,
     }
+
+
+def _plant_figures(model: Model, node: Any, span: float) -> dict[str, Any]:
+    """The supplier's own side: production, finished goods, its costs and its bullwhip."""
+    if not node.plants:
+        return {}
+    made = [0] * model.recorder.days
+    demand = [0] * model.recorder.days
+    out = {"units_made": 0, "finished_goods_mean": 0.0, "cost_production": 0.0}
+    out.update(cost_production_changes=0.0, cost_holding_finished_goods=0.0)
+    for pid, plant in node.plants.items():
+        plant._mark(model.end)
+        out["units_made"] += plant.made
+        out["finished_goods_mean"] += plant.area_finished / span
+        out["cost_production"] += plant.cost_production
+        out["cost_production_changes"] += plant.cost_changes
+        out["cost_holding_finished_goods"] += (
+            plant.area_finished * plant.cfg.holding_cost_per_unit_day
+        )
+        stock = model.warehouse.stocks.get(pid)
+        for i, v in enumerate(plant.daily_made):
+            made[i] += v
+            demand[i] += stock.tally.daily_demand[i] if stock else 0
+    out["production_bullwhip_ratio"] = variance_ratio(made, demand)
+    return out
+
+
+def _score(model: Model, suppliers: dict[str, dict[str, Any]], span: float) -> None:
+    """Add each supplier's weighted scorecard score (0..1) and its parts."""
+    w = model.scenario.scorecard.weights
+    weights = {
+        "on_time": w.on_time,
+        "quality": w.quality,
+        "lead_time_consistency": w.lead_time_consistency,
+        "cost": w.cost,
+        "availability": w.availability,
+    }
+    total = sum(weights.values())
+    cheapest: dict[str, float] = {}
+    for node in model.suppliers.values():
+        for pid, cost in node.unit_cost.items():
+            cheapest[pid] = min(cheapest.get(pid, cost), cost)
+    for sid, row in suppliers.items():
+        node = model.suppliers[sid]
+        mean, sd = row["lead_time_days_mean"], row["lead_time_days_sd"]
+        parts = {
+            "on_time": row["on_time_rate"],
+            "quality": None if row["dppm"] is None else max(0.0, 1 - row["dppm"] / 100_000),
+            "lead_time_consistency": (
+                None if mean is None or sd is None or mean <= 0 else 1 / (1 + sd / mean)
+            ),
+            "cost": float(
+                np.mean([cheapest[p] / c if c > 0 else 1.0 for p, c in node.unit_cost.items()])
+            ),
+            "availability": max(0.0, 1 - row["disruption_days"] / span),
+        }
+        known = {k: v for k, v in parts.items() if v is not None}
+        weight = sum(weights[k] for k in known)
+        row["score_parts"] = parts
+        row["score"] = (
+            sum(weights[k] * v for k, v in known.items()) / weight if weight > 0 else None
+        )
+        row["score_weights"] = {k: v / total for k, v in weights.items()}
+
+
+def _costs_by_party(kpis: dict[str, Any], suppliers: dict[str, dict[str, Any]]) -> dict:
+    """Who pays what: the warehouse, each supplier, and the chain as a whole.
+
+    What the warehouse pays its suppliers for goods is revenue to them: a transfer inside the
+    chain, so the chain's cost leaves it out and counts what suppliers spend instead.
+    """
+    warehouse = {
+        k: kpis[k]
+        for k in (
+            "cost_holding",
+            "cost_ordering",
+            "cost_purchase",
+            "cost_transport",
+            "cost_handling",
+            "cost_returns",
+            "cost_service",
+        )
+    }
+    warehouse["cost_total"] = sum(warehouse.values())
+    by_supplier = {}
+    for sid, row in suppliers.items():
+        own = {
+            "cost_holding": row["cost_holding_consignment"]
+            + row.get("cost_holding_finished_goods", 0.0),
+            "cost_production": row.get("cost_production", 0.0),
+            "cost_production_changes": row.get("cost_production_changes", 0.0),
+        }
+        own["cost_total"] = sum(own.values())
+        own["revenue"] = row["cost_purchase"]
+        by_supplier[sid] = own
+    chain = {k: v for k, v in warehouse.items() if k not in ("cost_purchase", "cost_total")}
+    chain["cost_holding"] += sum(o["cost_holding"] for o in by_supplier.values())
+    chain["cost_production"] = sum(o["cost_production"] for o in by_supplier.values())
+    chain["cost_production_changes"] = sum(
+        o["cost_production_changes"] for o in by_supplier.values()
+    )
+    chain["cost_total"] = sum(chain.values())
+    return {"warehouse": warehouse, "suppliers": by_supplier, "chain": chain}
 
 
 def _customers(model: Model, kpis: dict[str, Any]) -> tuple[dict | None, dict | None]:

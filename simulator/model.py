@@ -19,10 +19,11 @@ from simulator.entities.carrier import Lane
 from simulator.entities.customers import BehaviouralSegment, SegmentDemand
 from simulator.entities.returns import ReturnsNode
 from simulator.entities.service_desk import ServiceDeskNode
-from simulator.entities.supplier import SupplierNode
-from simulator.entities.warehouse import Stock, WarehouseNode
+from simulator.entities.supplier import Plant, SupplierNode
+from simulator.entities.warehouse import Stock, VendorReview, WarehouseNode
 from simulator.events import REVIEW, WARMUP_END, Call
-from simulator.policies import DemandRate, LeadTime, Rule, resolve
+from simulator.forecast import DailyTotals, Forecaster
+from simulator.policies import DemandRate, LeadTime, Rule, VmiBand, resolve
 from simulator.records import Recorder
 from simulator.rng import Streams
 
@@ -70,7 +71,7 @@ def resolve_rules(sc: Scenario) -> dict[str, Rule]:
     rates = demand_rates(sc)
     rules = {}
     for pid, policy in sc.warehouse.policies.items():
-        supplier = sc.suppliers_of(pid)[0]
+        supplier = sc.primary_supplier(pid)
         rules[pid] = resolve(
             policy,
             rates.get(pid, DemandRate(0.0, 0.0)),
@@ -131,9 +132,22 @@ class Model:
             for s in sc.suppliers
         }
         self.warehouse = wh = WarehouseNode(env, sc.warehouse.picking, streams, rec)
+        self.vendor_reviews: list[VendorReview] = []
         self.rules = resolve_rules(sc)
+        rates = demand_rates(sc)
+        express = None
+        if sc.warehouse.expedite is not None:
+            lane = Lane(sc.carrier(sc.warehouse.expedite.carrier), streams, "expedite", rec)
+            express = (sc.warehouse.expedite.backorder_threshold, lane)
+        for s in sc.suppliers:
+            if s.production is not None:
+                node = self.suppliers[s.id]
+                for pid in s.products:
+                    if pid in self.rules:
+                        prior = rates.get(pid, DemandRate(0.0, 0.0)).mean
+                        node.plants[pid] = Plant(env, node, pid, s.production, prior, rec)
         for pid, rule in self.rules.items():
-            supplier = self.suppliers[sc.suppliers_of(pid)[0].id]
+            supplier = self.suppliers[sc.primary_supplier(pid).id]
             initial = sc.warehouse.initial_stock.get(pid, rule.target)
             stock = Stock(
                 env,
@@ -148,10 +162,12 @@ class Model:
                 streams.generator(f"stock/{pid}/defective_picks"),
             )
             wh.stocks[pid] = stock
-            if stock.continuous:
-                Call(env, 0, lambda ev, s=stock: s.review(), None, REVIEW)
-            else:
-                Call(env, 0, stock.periodic_review, None, REVIEW)
+            sourcing = sc.warehouse.sourcing.get(pid)
+            if sourcing is not None and sourcing.rule != "single":
+                stock.sourcing = sourcing
+                stock.suppliers = {s.id: self.suppliers[s.id] for s in sc.suppliers_of(pid)}
+            stock.expedite = express
+            self._plan_reviews(stock, rates.get(pid, DemandRate(0.0, 0.0)).mean)
         order_ids = itertools.count(1)
         self.desk = (
             ServiceDeskNode(env, sc.service_desk, streams, rec) if sc.service_desk else None
@@ -172,6 +188,28 @@ class Model:
             self.segments.append(node)
         if self.warmup > 0:
             Call(env, self.warmup, lambda ev: rec.start_measuring(env.now), None, WARMUP_END)
+
+    def _plan_reviews(self, stock: Stock, prior: float) -> None:
+        """Who reviews the stock, when, and from which forecast."""
+        env, rule = self.env, stock.rule
+        plant = stock.supplier.plants.get(stock.pid)
+        if isinstance(rule, VmiBand):
+            stock.consigned = rule.consignment
+            forecaster = Forecaster(rule.forecast, prior)
+            if rule.information == "sales":
+                listeners = [forecaster.update]
+                if plant is not None:
+                    listeners.append(plant.forecaster.update)
+                stock.sales = DailyTotals(lambda units: [f(units) for f in listeners])
+            self.vendor_reviews.append(VendorReview(env, stock, forecaster, plant))
+            return
+        if rule.forecast is not None:
+            stock.forecaster = Forecaster(rule.forecast, prior)
+            stock.sales = DailyTotals(stock.forecaster.update)
+        if stock.continuous:
+            Call(env, 0, lambda ev, s=stock: s.review(), None, REVIEW)
+        else:
+            Call(env, 0, stock.periodic_review, None, REVIEW)
 
     def run(self) -> RunResult:
         """Run warm-up and horizon; measure."""

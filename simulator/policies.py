@@ -17,10 +17,12 @@ from scipy import stats
 
 from simulator.config.schema import (
     BaseStockPolicy,
+    Forecast,
     MinMaxPolicy,
     PeriodicPolicy,
     Policy,
     ReorderPointPolicy,
+    VmiPolicy,
 )
 
 
@@ -40,15 +42,18 @@ class LeadTime:
     variance: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     """A resolved policy. Subclasses decide; this base holds what every rule has."""
 
     review_days: float | None
     """Review period; ``None`` is continuous review."""
 
-    def order_quantity(self, position: float) -> int:
-        """Units to order now, given the inventory position (0 for none)."""
+    forecast: Forecast | None = None
+    """How the rule forecasts daily demand, when it does (``None``: it does not)."""
+
+    def order_quantity(self, position: float, forecast: float = 0.0) -> int:
+        """Units to order now, given the inventory position and the forecast daily demand."""
         raise NotImplementedError
 
     @property
@@ -61,14 +66,14 @@ class Rule:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OrderUpTo(Rule):
     """Base stock / periodic order-up-to S: order S - position whenever position < S."""
 
     level: int
     kind: str = "base_stock"
 
-    def order_quantity(self, position: float) -> int:  # noqa: D102
+    def order_quantity(self, position: float, forecast: float = 0.0) -> int:  # noqa: D102
         return max(0, int(self.level - position))
 
     @property
@@ -79,7 +84,7 @@ class OrderUpTo(Rule):
         return {"type": self.kind, "level": self.level, "review_days": self.review_days}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReorderPointQ(Rule):
     """(r, Q): when position <= r, order the smallest multiple of Q that lifts it above r.
 
@@ -91,11 +96,16 @@ class ReorderPointQ(Rule):
     reorder_point: float
     quantity: int
     safety_stock: float | None = None
+    cover_days: float | None = None
+    """With a forecast: r = forecast x cover_days + safety_stock, recomputed at every decision."""
 
-    def order_quantity(self, position: float) -> int:  # noqa: D102
-        if position > self.reorder_point:
+    def order_quantity(self, position: float, forecast: float = 0.0) -> int:  # noqa: D102
+        r = self.reorder_point
+        if self.cover_days is not None:
+            r = forecast * self.cover_days + self.safety_stock
+        if position > r:
             return 0
-        batches = math.floor((self.reorder_point - position) / self.quantity) + 1
+        batches = math.floor((r - position) / self.quantity) + 1
         return batches * self.quantity
 
     @property
@@ -111,17 +121,20 @@ class ReorderPointQ(Rule):
         }
         if self.safety_stock is not None:
             out["safety_stock"] = self.safety_stock
+        if self.cover_days is not None:
+            out["cover_days"] = self.cover_days
+            out["reorder_point"] = "forecast x cover_days + safety_stock"
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MinMax(Rule):
     """(s, S): when position <= s, order up to S."""
 
     low: int
     high: int
 
-    def order_quantity(self, position: float) -> int:  # noqa: D102
+    def order_quantity(self, position: float, forecast: float = 0.0) -> int:  # noqa: D102
         return int(self.high - position) if position <= self.low else 0
 
     @property
@@ -134,6 +147,70 @@ class MinMax(Rule):
             "min": self.low,
             "max": self.high,
             "review_days": self.review_days,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForecastOrderUpTo(Rule):
+    """Periodic order-up-to with a forecast: S = forecast x (R + L) + safety stock.
+
+    With a p-day moving average and i.i.d. demand this is the policy of Chen, Drezner, Ryan and
+    Simchi-Levi (2000), whose orders vary 1 + 2k/p + 2k²/p² times as much as demand (k = R + L).
+    """
+
+    cover_days: float = 0.0
+    safety_stock: float = 0.0
+    prior: float = 0.0
+
+    def order_quantity(self, position: float, forecast: float = 0.0) -> int:  # noqa: D102
+        level = forecast * self.cover_days + self.safety_stock
+        return max(0, round(level - position))
+
+    @property
+    def target(self) -> int:  # noqa: D102
+        return max(0, round(self.prior * self.cover_days + self.safety_stock))
+
+    def describe(self) -> dict:  # noqa: D102
+        return {
+            "type": "periodic",
+            "order_up_to": "forecast x cover_days + safety_stock",
+            "cover_days": self.cover_days,
+            "safety_stock": self.safety_stock,
+            "review_days": self.review_days,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class VmiBand(Rule):
+    """Vendor-managed inventory: below ``min_days`` of supply, ship up to ``max_days``.
+
+    Days of supply = (on hand + in transit - backorders) / forecast daily demand. The supplier,
+    not the warehouse, applies this rule, at its own reviews.
+    """
+
+    min_days: float = 0.0
+    max_days: float = 0.0
+    prior: float = 0.0
+    consignment: bool = False
+    information: str = "sales"
+
+    def order_quantity(self, position: float, forecast: float = 0.0) -> int:  # noqa: D102
+        if position >= self.min_days * forecast:
+            return 0
+        return max(0, round(self.max_days * forecast - position))
+
+    @property
+    def target(self) -> int:  # noqa: D102
+        return max(0, round(self.prior * self.max_days))
+
+    def describe(self) -> dict:  # noqa: D102
+        return {
+            "type": "vmi",
+            "min_days_of_supply": self.min_days,
+            "max_days_of_supply": self.max_days,
+            "review_days": self.review_days,
+            "consignment": self.consignment,
+            "information": self.information,
         }
 
 
@@ -180,7 +257,32 @@ def resolve(
     if isinstance(policy, BaseStockPolicy):
         return OrderUpTo(review_days=policy.review_days, level=policy.level)
     if isinstance(policy, PeriodicPolicy):
-        return OrderUpTo(review_days=policy.review_days, level=policy.order_up_to, kind="periodic")
+        if policy.forecast is None:
+            return OrderUpTo(
+                review_days=policy.review_days, level=policy.order_up_to, kind="periodic"
+            )
+        if policy.safety_stock is not None:
+            safety = policy.safety_stock
+        else:
+            _, sd = protection_demand(demand, lead, policy.review_days)
+            safety = float(stats.norm.ppf(policy.service_level) * sd)
+        return ForecastOrderUpTo(
+            review_days=policy.review_days,
+            forecast=policy.forecast,
+            cover_days=policy.review_days + lead.mean,
+            safety_stock=safety,
+            prior=demand.mean,
+        )
+    if isinstance(policy, VmiPolicy):
+        return VmiBand(
+            review_days=policy.review_days,
+            forecast=policy.forecast,
+            min_days=policy.min_days_of_supply,
+            max_days=policy.max_days_of_supply,
+            prior=demand.mean,
+            consignment=policy.consignment,
+            information=policy.information,
+        )
     if isinstance(policy, MinMaxPolicy):
         return MinMax(review_days=policy.review_days, low=policy.min, high=policy.max)
     if isinstance(policy, ReorderPointPolicy):
@@ -195,10 +297,15 @@ def resolve(
             reorder_point = mean + safety
         else:
             reorder_point = float(policy.reorder_point)
+        cover = None
+        if policy.forecast is not None:
+            cover = lead.mean + (policy.review_days or 0.0)
         return ReorderPointQ(
             review_days=policy.review_days,
+            forecast=policy.forecast,
             reorder_point=reorder_point,
             quantity=quantity,
             safety_stock=safety,
+            cover_days=cover,
         )
     raise TypeError(f"unknown policy {policy!r}")

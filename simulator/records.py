@@ -88,6 +88,7 @@ class ProductTally:
         "refunds",
         "po_count",
         "po_units",
+        "expedited",
         "cost_ordering",
         "cost_purchase",
         "units_received",
@@ -108,7 +109,7 @@ class ProductTally:
         self.cycle_hist: dict[int, int] = {}
         self.shipped_units = 0
         self.revenue = self.refunds = 0.0
-        self.po_count = self.po_units = self.units_received = 0
+        self.po_count = self.po_units = self.units_received = self.expedited = 0
         self.cost_ordering = self.cost_purchase = 0.0
         self.daily_demand = [0] * days
         self.daily_ordered = [0] * days

@@ -32,6 +32,43 @@ class Model(BaseModel):
     )
 
 
+# --- forecasting ---------------------------------------------------------------------------------
+
+
+class MovingAverage(Model):
+    """Forecast = mean demand of the last ``window`` days."""
+
+    window: int = Field(ge=1, le=3650)
+    """Number of past days averaged."""
+
+
+class ExponentialSmoothing(Model):
+    """Forecast <- forecast + alpha x (today's demand - forecast)."""
+
+    alpha: float = Field(gt=0, le=1)
+    """Smoothing constant: weight of the newest day (0 < alpha <= 1)."""
+
+
+class Forecast(Model):
+    """A forecast of daily demand: give exactly one method."""
+
+    moving_average: MovingAverage | None = None
+    """Moving average over a window of days."""
+    exponential_smoothing: ExponentialSmoothing | None = None
+    """Exponential smoothing with a constant alpha."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Forecast:
+        if (self.moving_average is None) == (self.exponential_smoothing is None):
+            raise ValueError("give exactly one of moving_average and exponential_smoothing")
+        return self
+
+
+def default_forecast() -> Forecast:
+    """A 7-day moving average."""
+    return Forecast(moving_average=MovingAverage(window=7))
+
+
 # --- products, suppliers, carriers ------------------------------------------------------------
 
 
@@ -71,6 +108,27 @@ class RandomDisruption(Model):
 Disruption = Annotated[ScheduledDisruption | RandomDisruption, Field(discriminator="type")]
 
 
+class Production(Model):
+    """The supplier's own side: a plant making to stock, planned daily from what it sees."""
+
+    capacity_per_day: float = Field(gt=0)
+    """Units of each product the plant can make per day."""
+    initial_stock: int = Field(default=0, ge=0)
+    """Finished goods of each product at the start."""
+    cover_days: float = Field(default=7.0, gt=0)
+    """The plant aims to hold this many days of forecast demand in finished goods."""
+    forecast: Forecast = Field(default_factory=default_forecast)
+    """Forecast of what the supplier sees: warehouse orders (classic replenishment), or sales or
+    inferred consumption (VMI)."""
+    cost_per_unit: Money = 0.0
+    """Production cost per unit made."""
+    change_cost_per_unit: Money = 0.0
+    """Cost per unit of change in the daily production quantity (overtime, idle shifts): the price
+    of a bullwhip."""
+    holding_cost_per_unit_day: Money = 0.0
+    """Holding cost of the supplier's finished goods (money per unit per day)."""
+
+
 class Supplier(Model):
     """A supplier: takes purchase orders, processes, produces and ships them."""
 
@@ -97,6 +155,16 @@ class Supplier(Model):
     Default: mean order processing + mean lead time + mean inbound transit."""
     disruptions: list[Disruption] = Field(default_factory=list)
     """Outages during which the supplier starts no order (orders wait)."""
+    production: Production | None = None
+    """Make-to-stock plant with finished goods; omit to make to order (``capacity_per_day``)."""
+    holding_cost_per_unit_day: Money = 0.0
+    """What holding one unit costs the supplier per day (consignment stock at the warehouse)."""
+
+    @model_validator(mode="after")
+    def _one_capacity(self) -> Supplier:
+        if self.production is not None and self.capacity_per_day is not None:
+            raise ValueError("give capacity_per_day or production, not both")
+        return self
 
 
 class Carrier(Model):
@@ -149,11 +217,16 @@ class ReorderPointPolicy(Model):
     """Use the economic order quantity sqrt(2 d K / h) for Q."""
     review_days: ReviewDays = None
     """Review period R in days; omit for continuous review."""
+    forecast: Forecast | None = None
+    """Make r dynamic: r = forecast of daily demand x (lead time + R) + safety stock (needs
+    ``service_level``)."""
 
     @model_validator(mode="after")
     def _one_of_each(self) -> ReorderPointPolicy:
         if (self.reorder_point is None) == (self.service_level is None):
             raise ValueError("give exactly one of reorder_point and service_level")
+        if self.forecast is not None and self.service_level is None:
+            raise ValueError("a forecast-driven reorder point needs service_level")
         if (self.order_quantity is None) == (not self.eoq):
             raise ValueError("give exactly one of order_quantity and eoq: true")
         return self
@@ -178,20 +251,68 @@ class MinMaxPolicy(Model):
 
 
 class PeriodicPolicy(Model):
-    """Every ``review_days``, order up to ``order_up_to``."""
+    """Every ``review_days``, order up to S: fixed, or forecast demand over R + L plus safety."""
 
     type: Literal["periodic"]
     review_days: Days
     """Review period R in days."""
-    order_up_to: int = Field(ge=0)
-    """Order-up-to level S (units)."""
+    order_up_to: int | None = Field(default=None, ge=0)
+    """Fixed order-up-to level S (units). Give this or ``forecast``."""
+    forecast: Forecast | None = None
+    """S = forecast of daily demand x (R + mean lead time) + safety stock."""
+    service_level: float | None = Field(default=None, gt=0, lt=1)
+    """With ``forecast``: safety stock = z x sd of demand over R + L (constant)."""
+    safety_stock: float | None = Field(default=None, ge=0)
+    """With ``forecast``: a fixed safety stock (units)."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> PeriodicPolicy:
+        if (self.order_up_to is None) == (self.forecast is None):
+            raise ValueError("give exactly one of order_up_to and forecast")
+        if self.forecast is not None and (self.service_level is None) == (
+            self.safety_stock is None
+        ):
+            raise ValueError("with a forecast, give exactly one of service_level and safety_stock")
+        if self.forecast is None and (self.service_level, self.safety_stock) != (None, None):
+            raise ValueError("service_level and safety_stock go with forecast")
+        return self
+
+
+class VmiPolicy(Model):
+    """Vendor-managed inventory: the supplier watches our stock and decides what to send."""
+
+    type: Literal["vmi"]
+    review_days: Days = 1.0
+    """How often the supplier looks at the warehouse (days)."""
+    min_days_of_supply: float = Field(gt=0)
+    """When stock (on hand + in transit - backorders) covers fewer days of forecast demand than
+    this, the supplier ships."""
+    max_days_of_supply: float = Field(gt=0)
+    """The supplier ships enough to cover this many days of forecast demand."""
+    consignment: bool = False
+    """Stock at the warehouse belongs to the supplier until sold: the supplier bears its holding
+    cost, and the warehouse pays for units when it sells them."""
+    information: Literal["sales", "inventory"] = "sales"
+    """What the supplier sees: end-customer sales as they happen, or only the stock level at its
+    reviews (from which it infers consumption)."""
+    forecast: Forecast = Field(default_factory=default_forecast)
+    """The supplier's forecast of daily demand (of sales, or of inferred consumption)."""
+
+    @model_validator(mode="after")
+    def _band(self) -> VmiPolicy:
+        if self.min_days_of_supply >= self.max_days_of_supply:
+            raise ValueError(
+                f"min_days_of_supply ({self.min_days_of_supply}) must be below "
+                f"max_days_of_supply ({self.max_days_of_supply})"
+            )
+        return self
 
 
 Policy = Annotated[
-    BaseStockPolicy | ReorderPointPolicy | MinMaxPolicy | PeriodicPolicy,
+    BaseStockPolicy | ReorderPointPolicy | MinMaxPolicy | PeriodicPolicy | VmiPolicy,
     Field(discriminator="type"),
 ]
-POLICY_TYPES = ("base_stock", "reorder_point", "min_max", "periodic")
+POLICY_TYPES = ("base_stock", "reorder_point", "min_max", "periodic", "vmi")
 
 
 # --- warehouse ------------------------------------------------------------------------------------
@@ -241,6 +362,29 @@ class Returns(Model):
     """What the customer gets: the units again (shipped free), or their money back."""
 
 
+class Sourcing(Model):
+    """Which supplier gets a product's purchase orders."""
+
+    rule: Literal["single", "split", "backup"] = "single"
+    """``single``: always ``primary``; ``split``: each order divided by ``shares``; ``backup``:
+    ``primary``, except while it is down, when ``backup`` takes over."""
+    primary: Id | None = None
+    """The main supplier (default: the first supplier listing the product)."""
+    backup: Id | None = None
+    """With ``rule: backup``: the supplier used during the primary's outages."""
+    shares: dict[Id, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    """With ``rule: split``: share of each order per supplier (sums to 1)."""
+
+
+class Expedite(Model):
+    """Expediting: purchase orders ride an express carrier while backorders are high."""
+
+    backorder_threshold: int = Field(ge=0)
+    """When a product's backorders exceed this many units, its new orders are expedited."""
+    carrier: Id
+    """The express carrier used instead of the inbound carrier."""
+
+
 class Warehouse(Model):
     """The stocking point between suppliers and customers."""
 
@@ -262,6 +406,10 @@ class Warehouse(Model):
     """Carrier bringing supplier deliveries; omit for instant transit."""
     returns: Returns | None = None
     """Customer returns; omit for none (bad deliveries are kept, unhappily)."""
+    sourcing: dict[Id, Sourcing] = Field(default_factory=dict)
+    """Sourcing rule per product; default: single sourcing from the first supplier listing it."""
+    expedite: Expedite | None = None
+    """Expediting rule; omit for none."""
 
 
 # --- customers --------------------------------------------------------------------------------
@@ -397,6 +545,41 @@ class ServiceDesk(Model):
     """Cost of handling one complaint."""
 
 
+class ScorecardWeights(Model):
+    """Weights of the supplier scorecard's criteria (normalised to sum to 1)."""
+
+    on_time: float = Field(default=0.35, ge=0)
+    """Weight of the on-time delivery rate."""
+    quality: float = Field(default=0.25, ge=0)
+    """Weight of quality: 1 - dppm / 100,000 (at least 0)."""
+    lead_time_consistency: float = Field(default=0.15, ge=0)
+    """Weight of 1 / (1 + coefficient of variation of the lead time)."""
+    cost: float = Field(default=0.15, ge=0)
+    """Weight of cheapness: lowest unit cost among suppliers of the product / this supplier's."""
+    availability: float = Field(default=0.10, ge=0)
+    """Weight of 1 - share of the horizon spent in outages."""
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> ScorecardWeights:
+        if (
+            self.on_time
+            + self.quality
+            + self.lead_time_consistency
+            + self.cost
+            + (self.availability)
+            <= 0
+        ):
+            raise ValueError("at least one weight must be positive")
+        return self
+
+
+class Scorecard(Model):
+    """How suppliers are scored."""
+
+    weights: ScorecardWeights = Field(default_factory=ScorecardWeights)
+    """Weight of each criterion."""
+
+
 class Scenario(Model):
     """A complete scenario: the supply chain, its policies and its customers."""
 
@@ -422,6 +605,8 @@ class Scenario(Model):
     """The customers."""
     service_desk: ServiceDesk | None = None
     """The service desk; omit for none (complaints are counted but not queued)."""
+    scorecard: Scorecard = Field(default_factory=Scorecard)
+    """Supplier scorecard settings."""
 
     def product(self, pid: str) -> Product:
         """The product with id ``pid``."""
@@ -434,6 +619,15 @@ class Scenario(Model):
     def suppliers_of(self, pid: str) -> list[Supplier]:
         """Suppliers that supply product ``pid``, in file order."""
         return [s for s in self.suppliers if pid in s.products]
+
+    def primary_supplier(self, pid: str) -> Supplier:
+        """The supplier that normally gets ``pid``'s orders (sourcing ``primary``, else first)."""
+        rule = self.warehouse.sourcing.get(pid)
+        if rule is not None and rule.primary is not None:
+            return next(s for s in self.suppliers if s.id == rule.primary)
+        if rule is not None and rule.rule == "split" and rule.shares:
+            return next(s for s in self.suppliers if s.id == max(rule.shares, key=rule.shares.get))
+        return self.suppliers_of(pid)[0]
 
 
 # --- whole-scenario checks ----------------------------------------------------------------------
@@ -462,6 +656,7 @@ def cross_check(sc: Scenario) -> list[tuple[str, str]]:
     products = {p.id for p in sc.products}
     carriers = {c.id for c in sc.carriers}
     supplied = {pid for s in sc.suppliers for pid in s.products}
+    suppliers = {s.id: s for s in sc.suppliers}
 
     def unknown_product(pid: str) -> str:
         return f"unknown product {pid!r} (products: {', '.join(sorted(products))})"
@@ -492,11 +687,43 @@ def cross_check(sc: Scenario) -> list[tuple[str, str]]:
             problems.append((path, f"no supplier supplies {pid!r}, so nothing can replenish it"))
         if getattr(policy, "eoq", False):
             sup = next((s for s in sc.suppliers if pid in s.products), None)
+            rule = wh.sourcing.get(pid)
+            if rule is not None and rule.primary in suppliers:
+                sup = suppliers[rule.primary]
             holding = _holding_cost(sc, pid)
             if sup is not None and sup.order_cost <= 0:
                 problems.append((f"{path}.eoq", f"needs an order_cost > 0 at supplier {sup.id!r}"))
             if holding is not None and holding <= 0:
                 problems.append((f"{path}.eoq", "needs a holding cost > 0 for this product"))
+    for pid, rule in wh.sourcing.items():
+        path = f"warehouse.sourcing.{pid}"
+        if pid not in products:
+            problems.append((path, unknown_product(pid)))
+            continue
+        named = [("primary", rule.primary), ("backup", rule.backup)]
+        named += [(f"shares.{sid}", sid) for sid in rule.shares]
+        for key, sid in named:
+            if sid is None:
+                continue
+            if sid not in suppliers:
+                known = ", ".join(sorted(suppliers)) or "none defined"
+                problems.append((f"{path}.{key}", f"unknown supplier {sid!r} (suppliers: {known})"))
+            elif pid not in suppliers[sid].products:
+                problems.append((f"{path}.{key}", f"supplier {sid!r} does not supply {pid!r}"))
+        if rule.rule == "backup":
+            first = sc.suppliers_of(pid)[0].id if pid in supplied else None
+            if rule.backup is None:
+                problems.append((f"{path}.backup", "rule backup needs a backup supplier"))
+            elif rule.backup == (rule.primary or first):
+                problems.append((f"{path}.backup", "the backup must differ from the primary"))
+        if rule.rule == "split":
+            total = sum(rule.shares.values())
+            if not rule.shares:
+                problems.append((f"{path}.shares", "rule split needs shares per supplier"))
+            elif abs(total - 1.0) > 1e-6:
+                problems.append((f"{path}.shares", f"shares sum to {total:g}, must sum to 1"))
+    if wh.expedite is not None and wh.expedite.carrier not in carriers:
+        problems.append(("warehouse.expedite.carrier", unknown_carrier(wh.expedite.carrier)))
     if wh.returns is not None and wh.returns.carrier is not None:
         if wh.returns.carrier not in carriers:
             problems.append(("warehouse.returns.carrier", unknown_carrier(wh.returns.carrier)))

@@ -13,12 +13,13 @@ orders: an order released during one waits for its end (an order already in prod
 from __future__ import annotations
 
 import bisect
+from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from simulator.config.schema import Inspection, RandomDisruption, Scenario, Supplier
 from simulator.entities.carrier import Lane
-from simulator.events import RECEIPT, Call
+from simulator.events import RECEIPT, REVIEW, Call
 from simulator.records import Recorder
 from simulator.rng import Streams
 
@@ -37,6 +38,7 @@ class Shipment:
     ordered_at: float
     defective: int = 0
     damaged: int = 0
+    lane: Lane | None = None
 
 
 def outage_intervals(supplier: Supplier, streams: Streams, end: float) -> list[tuple[float, float]]:
@@ -116,6 +118,13 @@ class SupplierNode:
         self.unit_cost = {
             pid: cfg.unit_costs.get(pid, scenario.product(pid).unit_cost) for pid in cfg.products
         }
+        self.plants: dict[str, Plant] = {}  # make-to-stock production, per product
+
+    def pay(self, stock: Stock, units: int) -> None:
+        """The warehouse pays for ``units`` units (at receipt, or at sale under consignment)."""
+        cost = units * self.unit_cost[stock.pid]
+        self.tally.cost_purchase += cost
+        stock.tally.cost_purchase += cost
 
     def available_from(self, t: float) -> float:
         """The earliest time at or after ``t`` that is not inside an outage."""
@@ -128,35 +137,68 @@ class SupplierNode:
         """Days of outage that fall between ``start`` and ``end``."""
         return sum(max(0.0, min(e, end) - max(s, start)) for s, e in self.outages)
 
-    def order(self, stock: Stock, units: int, order_cost: bool = True) -> None:
-        """Accept a purchase order and schedule its arrival at the warehouse."""
+    def is_down(self, t: float) -> bool:
+        """Whether the supplier is in an outage at time ``t``."""
+        return bool(self.outages) and self.available_from(t) > t
+
+    def order(
+        self,
+        stock: Stock,
+        units: int,
+        order_cost: bool = True,
+        lane: Lane | None = None,
+        vmi: bool = False,
+    ) -> None:
+        """Accept a purchase order (or, under VMI, decide a shipment) and set it on its way.
+
+        Args:
+            stock: the warehouse stock it is for.
+            units: how many units.
+            order_cost: charge the fixed order cost (not for replacements of rejected units).
+            lane: the inbound lane (an express one when expediting); default: the usual one.
+            vmi: a shipment the supplier decided itself: no purchase order to process.
+        """
         now = self.env.now
-        t = now + self.processing()
+        t = now if vmi else now + self.processing()
         if self.outages:
             t = self.available_from(t)
-        if self.capacity is not None:
-            t = max(t, self.busy_until) + units / self.capacity
-            self.busy_until = t
-        t += self.lead()
-        if not self.lane.instant:
-            t += self.lane.transit()
         rec = self.recorder
         if rec.measuring:
             self.tally.orders += 1
-            if order_cost:
+            if order_cost and not vmi:
                 self.tally.cost_ordering += self.cfg.order_cost
                 stock.tally.cost_ordering += self.cfg.order_cost
-        defective = 0
+        ship = Shipment(stock, units, now, lane=lane or self.lane)
+        plant = self.plants.get(stock.pid)
+        if plant is not None:
+            if not vmi:
+                plant.signal.add(now, units)
+            if t > now:
+                Call(self.env, t - now, plant.request_event, ship, RECEIPT)
+            else:
+                plant.request(ship)
+            return
+        if self.capacity is not None:
+            t = max(t, self.busy_until) + units / self.capacity
+            self.busy_until = t
+        self.dispatch(ship, t)
+
+    def dispatch(self, ship: Shipment, t: float) -> None:
+        """The goods leave production at time ``t`` (now or later): lead time and transit."""
+        now = self.env.now
+        t += self.lead()
+        if not ship.lane.instant:
+            t += ship.lane.transit()
         if self._defect_rng is not None:
-            defective = int(self._defect_rng.binomial(units, self.defect_rate))
-        Call(self.env, t - now, self._arrive, Shipment(stock, units, now, defective), RECEIPT)
+            ship.defective = int(self._defect_rng.binomial(ship.units, self.defect_rate))
+        Call(self.env, t - now, self._arrive, ship, RECEIPT)
 
     def _arrive(self, event: Call) -> None:
         """A shipment reaches the warehouse dock: score the delivery, then inspect or put away."""
         ship: Shipment = event.arg
         now = self.env.now
-        ship.damaged = self.lane.damaged(ship.units - ship.defective)
-        self.lane.charge(ship.units)
+        ship.damaged = ship.lane.damaged(ship.units - ship.defective)
+        ship.lane.charge(ship.units)
         rec = self.recorder
         if rec.measuring:
             tally = self.tally
@@ -185,8 +227,109 @@ class SupplierNode:
         """Accepted units go to stock and are paid for; rejected ones go back and are re-ordered."""
         rejected = caught + ship.damaged
         accepted = ship.units - rejected
-        if self.recorder.measuring:
-            cost = accepted * self.unit_cost[ship.stock.pid]
-            self.tally.cost_purchase += cost
-            ship.stock.tally.cost_purchase += cost
+        if self.recorder.measuring and not ship.stock.consigned:
+            self.pay(ship.stock, accepted)
         ship.stock.receive(accepted, ship.defective - caught, rejected, self)
+
+
+class Plant:
+    """A supplier's make-to-stock production of one product, planned once a day.
+
+    Each day the plant forecasts the demand it sees (the warehouse's orders under classic
+    replenishment; sales, or consumption inferred from stock levels, under VMI) and makes
+
+        clip(forecast x cover_days + units owed - finished goods, 0, capacity_per_day)
+
+    units, available the next day. Orders are served from finished goods, first come first
+    served; an order that finds too little waits for production, which lengthens its lead time.
+    Lumpy orders make lumpy forecasts and lumpy production: the bullwhip shows in the plant's
+    change costs, its stock and its lead times.
+
+    Args:
+        env: the SimPy environment.
+        supplier: the supplier owning the plant.
+        pid: the product made.
+        cfg: the production settings.
+        prior: the forecast before any data (units per day).
+        recorder: where facts go.
+    """
+
+    def __init__(self, env, supplier: SupplierNode, pid: str, cfg, prior: float, recorder) -> None:
+        from simulator.forecast import DailyTotals, Forecaster
+
+        self.env = env
+        self.supplier = supplier
+        self.pid = pid
+        self.cfg = cfg
+        self.recorder = recorder
+        self.finished = cfg.initial_stock
+        self.owed: deque[Shipment] = deque()
+        self.owed_units = 0
+        self.forecaster = Forecaster(cfg.forecast, prior)
+        self.signal = DailyTotals(self.forecaster.update)
+        self.last_made: int | None = None
+        self._t = env.now
+        self.area_finished = 0.0
+        self.reset_statistics(env.now)
+        recorder.resettables.append(self)
+        Call(env, 0, self._plan, None, REVIEW)
+
+    def reset_statistics(self, now: float) -> None:
+        """Restart the plant's statistics (end of warm-up)."""
+        self._mark(now)
+        self.area_finished = 0.0
+        self.made = 0
+        self.cost_production = 0.0
+        self.cost_changes = 0.0
+        self.daily_made = [0] * self.recorder.days
+
+    def _mark(self, now: float) -> None:
+        self.area_finished += self.finished * (now - self._t)
+        self._t = now
+
+    def request_event(self, event: Call) -> None:
+        """A released order asks for finished goods (scheduled form of :meth:`request`)."""
+        self.request(event.arg)
+
+    def request(self, ship: Shipment) -> None:
+        """Serve an order from finished goods now, or make it wait its turn."""
+        if not self.owed and self.finished >= ship.units:
+            self._mark(self.env.now)
+            self.finished -= ship.units
+            self.supplier.dispatch(ship, self.env.now)
+        else:
+            self.owed.append(ship)
+            self.owed_units += ship.units
+
+    def _plan(self, event: Call) -> None:
+        """The daily production plan."""
+        now = self.env.now
+        self.signal.close_until(now)
+        cfg = self.cfg
+        make = 0
+        if not self.supplier.is_down(now):
+            want = self.forecaster.value * cfg.cover_days + self.owed_units - self.finished
+            make = int(min(cfg.capacity_per_day, max(0.0, round(want))))
+        rec = self.recorder
+        if rec.measuring:
+            self.made += make
+            self.cost_production += make * cfg.cost_per_unit
+            if self.last_made is not None:
+                self.cost_changes += abs(make - self.last_made) * cfg.change_cost_per_unit
+            self.daily_made[rec.day(now)] += make
+        self.last_made = make
+        if make:
+            Call(self.env, 1.0, self._made, make, RECEIPT)
+        Call(self.env, 1.0, self._plan, None, REVIEW)
+
+    def _made(self, event: Call) -> None:
+        """Yesterday's production is finished: serve waiting orders in turn."""
+        now = self.env.now
+        self._mark(now)
+        self.finished += event.arg
+        owed = self.owed
+        while owed and owed[0].units <= self.finished:
+            ship = owed.popleft()
+            self.owed_units -= ship.units
+            self.finished -= ship.units
+            self.supplier.dispatch(ship, now)

@@ -73,6 +73,12 @@ class Stock:
         self.recorder = recorder
         self.tally: ProductTally = recorder.product(pid)
         self._rng = rng
+        self.consigned = False  # VMI on consignment: the supplier owns the stock until sold
+        self.sourcing = None  # a Sourcing rule with several suppliers, else None
+        self.suppliers: dict[str, SupplierNode] = {}
+        self.expedite = None  # (backorder threshold, express lane) when expediting is on
+        self.sales = None  # DailyTotals of demand, when a forecast needs it
+        self.forecaster = None  # the policy's forecaster (warehouse-driven forecast rules)
         self.on_hand = initial
         self.on_order = 0
         self.backorders = 0
@@ -124,7 +130,11 @@ class Stock:
 
     def review(self) -> None:
         """Ask the policy whether to order, and order if it says so."""
-        units = self.rule.order_quantity(self.position)
+        forecast = 0.0
+        if self.forecaster is not None:
+            self.sales.close_until(self.env.now)
+            forecast = self.forecaster.value
+        units = self.rule.order_quantity(self.position, forecast)
         if units > 0:
             self.place(units)
 
@@ -133,19 +143,47 @@ class Stock:
         self.review()
         Call(self.env, self.rule.review_days, self.periodic_review, None, REVIEW)
 
-    def place(self, units: int) -> None:
-        """Place a purchase order for ``units`` units with the supplier."""
-        self._mark(self.env.now)
+    def place(self, units: int, vmi: bool = False) -> None:
+        """Order ``units`` units (or, under VMI, receive the supplier's decision to ship them).
+
+        The sourcing rule picks the supplier(s); with expediting on and backorders above the
+        threshold, the goods ride the express carrier.
+        """
+        now = self.env.now
+        self._mark(now)
         self.on_order += units
         rec = self.recorder
+        lane = None
+        if self.expedite is not None and self.backorders > self.expedite[0]:
+            lane = self.expedite[1]
         if rec.measuring:
             tally = self.tally
             tally.po_count += 1
             tally.po_units += units
-            tally.daily_ordered[rec.day(self.env.now)] += units
-        if rec.trace is not None:
-            self._log("po_placed", "", units, self.supplier.id)
-        self.supplier.order(self, units)
+            tally.daily_ordered[rec.day(now)] += units
+            tally.expedited += lane is not None
+        for supplier, part in self._split(units, now):
+            if rec.trace is not None:
+                self._log("po_placed", "", part, supplier.id)
+            supplier.order(self, part, lane=lane, vmi=vmi)
+
+    def _split(self, units: int, now: float) -> list[tuple[SupplierNode, int]]:
+        """Which supplier gets how many units, by the sourcing rule."""
+        rule = self.sourcing
+        if rule is None:
+            return [(self.supplier, units)]
+        if rule.rule == "backup":
+            if self.supplier.is_down(now):
+                return [(self.suppliers[rule.backup], units)]
+            return [(self.supplier, units)]
+        # split by shares, largest remainders first, so the parts add up to the order
+        shares = sorted(rule.shares.items())
+        exact = [(sid, units * share) for sid, share in shares]
+        parts = {sid: int(x) for sid, x in exact}
+        left = units - sum(parts.values())
+        for sid, _ in sorted(exact, key=lambda item: (int(item[1]) - item[1], item[0]))[:left]:
+            parts[sid] += 1
+        return [(self.suppliers[sid], n) for sid, n in sorted(parts.items()) if n > 0]
 
     def receive(self, accepted: int, defective: int, rejected: int, supplier: SupplierNode) -> None:
         """A delivery is put away.
@@ -210,6 +248,8 @@ class Stock:
         self.allocated_total += units
         if self.recorder.measuring:
             self.tally.shipped_units += units
+            if self.consigned:
+                self.supplier.pay(self, units)  # consignment: paid for when sold
 
     def demand(self, order: Order) -> None:
         """A customer order arrives for this product."""
@@ -221,6 +261,8 @@ class Stock:
             self._allocate(order, avail)
             order.filled_now = avail
         short = qty - avail
+        if self.sales is not None and not order.replacement:
+            self.sales.add(now, qty)
         if order.measured:
             tally = self.tally
             tally.orders += 1
@@ -381,3 +423,49 @@ class WarehouseNode:
         self.recorder.open_orders.pop(order.id, None)
         if order.segment.behaves and not order.replacement:
             order.segment.experienced(order, None)
+
+
+class VendorReview:
+    """The supplier's side of vendor-managed inventory for one product.
+
+    At each of its reviews the supplier estimates demand (from sales it sees as they happen, or,
+    seeing only the stock level, from the consumption it infers: stock before + deliveries since
+    - stock now) and applies the VMI rule to the warehouse's position (on hand + in transit -
+    backorders). What it decides to ship needs no purchase order, so no processing time.
+
+    Args:
+        env: the SimPy environment.
+        stock: the warehouse stock the supplier manages.
+        forecaster: the supplier's forecaster of daily demand.
+        plant: the supplier's plant for this product, or ``None``.
+    """
+
+    def __init__(self, env: simpy.Environment, stock: Stock, forecaster, plant=None) -> None:
+        self.env = env
+        self.stock = stock
+        self.rule = stock.rule
+        self.forecaster = forecaster
+        self.plant = plant
+        self._seen = None  # (on hand, accepted, restocked) at the previous review
+        Call(env, 0, self._review, None, REVIEW)
+
+    def _review(self, event: Call) -> None:
+        stock = self.stock
+        now = self.env.now
+        if self.rule.information == "sales":
+            stock.sales.close_until(now)
+            forecast = self.forecaster.value
+        else:
+            seen = (stock.on_hand, stock.accepted_total, stock.restocked_total)
+            forecast = self.forecaster.value
+            if self._seen is not None:
+                before, accepted, restocked = self._seen
+                used = before - seen[0] + (seen[1] - accepted) + (seen[2] - restocked)
+                forecast = self.forecaster.update(used / self.rule.review_days)
+                if self.plant is not None:
+                    self.plant.signal.add(now, used)
+            self._seen = seen
+        units = self.rule.order_quantity(stock.position, forecast)
+        if units > 0:
+            stock.place(units, vmi=True)
+        Call(self.env, self.rule.review_days, self._review, None, REVIEW)
