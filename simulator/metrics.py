@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator import __version__
-from simulator.records import CYCLE_BIN, ProductTally
+from simulator.records import CYCLE_BIN, ProductTally, variance_ratio
 
 if TYPE_CHECKING:
     from simulator.model import Model
@@ -85,17 +85,9 @@ def percentile(hist: dict[int, int], q: float) -> float | None:
     return (max(hist) + 0.5) * CYCLE_BIN
 
 
-def variance_ratio(numerator: list[int], denominator: list[int]) -> float | None:
-    """Var(numerator) / Var(denominator) of per-day series; ``None`` if undefined."""
-    if len(denominator) < 2:
-        return None
-    var_d = float(np.var(denominator, ddof=1))
-    return float(np.var(numerator, ddof=1)) / var_d if var_d > 0 else None
-
-
 def _merge(tallies: list[ProductTally]) -> ProductTally:
     """Sum several product tallies into one."""
-    out = ProductTally(len(tallies[0].daily_demand) if tallies else 0)
+    out = ProductTally()
     for t in tallies:
         for name in ProductTally.__slots__:
             value = getattr(t, name)
@@ -103,9 +95,7 @@ def _merge(tallies: list[ProductTally]) -> ProductTally:
                 for k, v in value.items():
                     out.cycle_hist[k] = out.cycle_hist.get(k, 0) + v
             elif name in ("daily_demand", "daily_ordered"):
-                acc = getattr(out, name)
-                for i, v in enumerate(value):
-                    acc[i] += v
+                continue  # the recorder keeps the all-products series itself
             else:
                 setattr(out, name, getattr(out, name) + value)
     return out
@@ -169,7 +159,7 @@ def measure(model: Model) -> dict[str, Any]:
             units_ordered=t.po_units,
             units_received=t.units_received,
             inventory_turns=ratio(sold * 365.0 / span, value),
-            bullwhip_ratio=variance_ratio(t.daily_ordered, t.daily_demand),
+            bullwhip_ratio=variance_ratio(t.daily_ordered, t.daily_demand, rec.days),
             cost_holding=holding,
             consigned=stock.consigned,
             expedited_orders=t.expedited,
@@ -203,7 +193,7 @@ def measure(model: Model) -> dict[str, Any]:
         damaged_delivery_rate=ratio(total.damaged_orders, total.delivered),
         wrong_item_rate=ratio(total.wrong_orders, total.delivered),
         supplier_on_time_rate=ratio(sum(s.on_time for s in rec.suppliers.values()), deliveries),
-        bullwhip_ratio=variance_ratio(total.daily_ordered, total.daily_demand),
+        bullwhip_ratio=variance_ratio(rec.daily_ordered, rec.daily_demand, rec.days),
         co2_kg=rec.co2_kg,
     )
     for name in BEHAVIOUR_KPIS:
@@ -257,10 +247,9 @@ def _plant_figures(model: Model, node: Any, span: float) -> dict[str, Any]:
     """The supplier's own side: production, finished goods, its costs and its bullwhip."""
     if not node.plants:
         return {}
-    made = [0] * model.recorder.days
-    demand = [0] * model.recorder.days
     out = {"units_made": 0, "finished_goods_mean": 0.0, "cost_production": 0.0}
     out.update(cost_production_changes=0.0, cost_holding_finished_goods=0.0)
+    ratios = {}
     for pid, plant in node.plants.items():
         plant._mark(model.end)
         out["units_made"] += plant.made
@@ -270,12 +259,17 @@ def _plant_figures(model: Model, node: Any, span: float) -> dict[str, Any]:
         out["cost_holding_finished_goods"] += (
             plant.area_finished * plant.cfg.holding_cost_per_unit_day
         )
-        stock = model.warehouse.stocks.get(pid)
-        for i, v in enumerate(plant.daily_made):
-            made[i] += v
-            demand[i] += stock.tally.daily_demand[i] if stock else 0
-    out["production_bullwhip_ratio"] = variance_ratio(made, demand)
+        ratios[pid] = variance_ratio(plant.daily_made, plant.daily_demand, model.recorder.days)
+    out["production_bullwhip_ratio_by_product"] = ratios
+    out["production_bullwhip_ratio"] = (
+        next(iter(ratios.values())) if len(ratios) == 1 else _pooled(node, model.recorder.days)
+    )
     return out
+
+
+def _pooled(node: Any, days: int) -> float | None:
+    """Production bullwhip of a multi-product plant: all its products' output against demand."""
+    return variance_ratio(node.made_total, node.demand_total, days)
 
 
 def _score(model: Model, suppliers: dict[str, dict[str, Any]], span: float) -> None:

@@ -167,6 +167,10 @@ class Model:
                 stock.sourcing = sourcing
                 stock.suppliers = {s.id: self.suppliers[s.id] for s in sc.suppliers_of(pid)}
             stock.expedite = express
+            for node in {self.suppliers[s.id] for s in sc.suppliers_of(pid)}:
+                plant = node.plants.get(pid)
+                if plant is not None:
+                    stock.supplier_demand += [plant.daily_demand, node.demand_total]
             self._plan_reviews(stock, rates.get(pid, DemandRate(0.0, 0.0)).mean)
         order_ids = itertools.count(1)
         self.desk = (

@@ -64,6 +64,67 @@ class Order:
         self.replacement = False
 
 
+class DailySeries:
+    """Per-day totals summarised in constant memory: the variance of a daily series.
+
+    Values are added with the index of the measured day they fall in; days with nothing added
+    count as zeros. Only running sums are kept (shifted by the first day's total for accuracy),
+    so a run of a million days costs no more memory than a run of ten.
+    """
+
+    __slots__ = ("day", "value", "n", "shift", "total", "total_sq")
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything (in place: holders of a reference keep feeding the same series)."""
+        self.day = 0
+        self.value = 0.0
+        self.n = 0
+        self.shift: float | None = None
+        self.total = 0.0
+        self.total_sq = 0.0
+
+    def add(self, day: int, x: float) -> None:
+        """Add ``x`` to day ``day`` (days are added in non-decreasing order)."""
+        if day != self.day:
+            self._close(day)
+        self.value += x
+
+    def _close(self, day: int) -> None:
+        """Finish the current day and the empty days before ``day``."""
+        if self.shift is None:
+            self.shift = self.value
+        for v, count in ((self.value, 1), (0.0, day - self.day - 1)):
+            if count > 0:
+                d = v - self.shift
+                self.n += count
+                self.total += d * count
+                self.total_sq += d * d * count
+        self.day = day
+        self.value = 0.0
+
+    def variance(self, days: int) -> float | None:
+        """Sample variance of the ``days`` daily totals (``None`` with fewer than two days)."""
+        if days < 2:
+            return None
+        copy = DailySeries()
+        copy.day, copy.value, copy.n = self.day, self.value, self.n
+        copy.shift, copy.total, copy.total_sq = self.shift, self.total, self.total_sq
+        copy._close(days)
+        mean = copy.total / copy.n
+        return max(0.0, (copy.total_sq - copy.n * mean * mean) / (copy.n - 1))
+
+
+def variance_ratio(numerator: DailySeries, denominator: DailySeries, days: int) -> float | None:
+    """Var(numerator) / Var(denominator) over ``days`` days; ``None`` if undefined."""
+    var_d = denominator.variance(days)
+    if not var_d:
+        return None
+    return numerator.variance(days) / var_d
+
+
 class ProductTally:
     """Per-product counters of the measured horizon."""
 
@@ -96,11 +157,11 @@ class ProductTally:
         "daily_ordered",
     )
 
-    def __init__(self, days: int = 0):
-        self.reset(days)
+    def __init__(self):
+        self.reset()
 
-    def reset(self, days: int) -> None:
-        """Zero every counter; ``days`` sizes the per-day totals."""
+    def reset(self) -> None:
+        """Zero every counter."""
         self.orders = self.units = self.filled_units = self.filled_orders = 0
         self.lost_units = self.delivered = self.units_delivered = 0
         self.on_time = self.otif = self.perfect = 0
@@ -111,8 +172,8 @@ class ProductTally:
         self.revenue = self.refunds = 0.0
         self.po_count = self.po_units = self.units_received = self.expedited = 0
         self.cost_ordering = self.cost_purchase = 0.0
-        self.daily_demand = [0] * days
-        self.daily_ordered = [0] * days
+        self.daily_demand = DailySeries()
+        self.daily_ordered = DailySeries()
 
 
 class SupplierTally:
@@ -170,6 +231,8 @@ class Recorder:
         self.suppliers: dict[str, SupplierTally] = {}
         self.open_orders: dict[int, Order] = {}
         self._zero()
+        self.daily_demand = DailySeries()  # all products together, for the bullwhip ratio
+        self.daily_ordered = DailySeries()
         self.resettables: list[Any] = []
 
     def _zero(self) -> None:
@@ -186,7 +249,7 @@ class Recorder:
         """The tally of product ``pid`` (created on first use)."""
         tally = self.products.get(pid)
         if tally is None:
-            tally = self.products[pid] = ProductTally(self.days)
+            tally = self.products[pid] = ProductTally()
         return tally
 
     def supplier(self, sid: str) -> SupplierTally:
@@ -200,11 +263,13 @@ class Recorder:
         """End of warm-up: zero every statistic; levels restart their time averages now."""
         self.measuring = True
         for tally in self.products.values():
-            tally.reset(self.days)
+            tally.reset()
         for tally in self.suppliers.values():
             tally.reset()
         self.open_orders.clear()
         self._zero()
+        self.daily_demand = DailySeries()
+        self.daily_ordered = DailySeries()
         for item in self.resettables:
             item.reset_statistics(now)
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from simulator.config.schema import Inspection, RandomDisruption, Scenario, Supplier
 from simulator.entities.carrier import Lane
 from simulator.events import RECEIPT, REVIEW, Call
-from simulator.records import Recorder
+from simulator.records import DailySeries, Recorder
 from simulator.rng import Streams
 
 if TYPE_CHECKING:
@@ -119,6 +119,8 @@ class SupplierNode:
             pid: cfg.unit_costs.get(pid, scenario.product(pid).unit_cost) for pid in cfg.products
         }
         self.plants: dict[str, Plant] = {}  # make-to-stock production, per product
+        self.made_total = DailySeries()  # units made per day, all products
+        self.demand_total = DailySeries()  # units of its products demanded per day
 
     def pay(self, stock: Stock, units: int) -> None:
         """The warehouse pays for ``units`` units (at receipt, or at sale under consignment)."""
@@ -268,6 +270,8 @@ class Plant:
         self.forecaster = Forecaster(cfg.forecast, prior)
         self.signal = DailyTotals(self.forecaster.update)
         self.last_made: int | None = None
+        self.daily_made = DailySeries()
+        self.daily_demand = DailySeries()  # demand for the product, to compare production with
         self._t = env.now
         self.area_finished = 0.0
         self.reset_statistics(env.now)
@@ -281,7 +285,10 @@ class Plant:
         self.made = 0
         self.cost_production = 0.0
         self.cost_changes = 0.0
-        self.daily_made = [0] * self.recorder.days
+        self.daily_made.reset()
+        self.daily_demand.reset()
+        self.supplier.made_total.reset()
+        self.supplier.demand_total.reset()
 
     def _mark(self, now: float) -> None:
         self.area_finished += self.finished * (now - self._t)
@@ -316,7 +323,8 @@ class Plant:
             self.cost_production += make * cfg.cost_per_unit
             if self.last_made is not None:
                 self.cost_changes += abs(make - self.last_made) * cfg.change_cost_per_unit
-            self.daily_made[rec.day(now)] += make
+            self.daily_made.add(rec.day(now), make)
+            self.supplier.made_total.add(rec.day(now), make)
         self.last_made = make
         if make:
             Call(self.env, 1.0, self._made, make, RECEIPT)

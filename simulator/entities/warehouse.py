@@ -79,6 +79,7 @@ class Stock:
         self.expedite = None  # (backorder threshold, express lane) when expediting is on
         self.sales = None  # DailyTotals of demand, when a forecast needs it
         self.forecaster = None  # the policy's forecaster (warehouse-driven forecast rules)
+        self.supplier_demand: list = []  # daily demand series of suppliers' plants to feed
         self.on_hand = initial
         self.on_order = 0
         self.backorders = 0
@@ -160,7 +161,9 @@ class Stock:
             tally = self.tally
             tally.po_count += 1
             tally.po_units += units
-            tally.daily_ordered[rec.day(now)] += units
+            day = rec.day(now)
+            tally.daily_ordered.add(day, units)
+            rec.daily_ordered.add(day, units)
             tally.expedited += lane is not None
         for supplier, part in self._split(units, now):
             if rec.trace is not None:
@@ -270,7 +273,11 @@ class Stock:
             tally.filled_units += avail
             if not short:
                 tally.filled_orders += 1
-            tally.daily_demand[self.recorder.day(now)] += qty
+            day = self.recorder.day(now)
+            tally.daily_demand.add(day, qty)
+            self.recorder.daily_demand.add(day, qty)
+            for series in self.supplier_demand:
+                series.add(day, qty)
         if short:
             if self.backorder_mode:
                 self.backorders += short
