@@ -216,3 +216,13 @@ def test_console_script_validate(tmp_path):
     assert done.returncode == 2
     assert f"{RQ}: valid" in done.stdout
     assert done.stderr.strip() == f"{bad}: horizon_days: input should be greater than 0"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(str(p) for p in (ROOT / "scenarios").rglob("*.yaml")), ids=lambda p: Path(p).stem
+)
+def test_every_example_scenario_runs_and_prints_its_table(path, capsys):
+    assert main(["run", path, "--days", "15"]) == 0
+    out = capsys.readouterr().out
+    assert "fill_rate" in out and "simulated in" in out
+

@@ -56,7 +56,7 @@ def fmt(name: str, value: Any) -> str:
     """Format one KPI value for a person: rates as percentages, money with separators."""
     if value is None:
         return "n/a"
-    if isinstance(value, bool):
+    if isinstance(value, bool | str):
         return str(value)
     if name.endswith("_rate") and name != "bullwhip_ratio":
         return f"{100 * value:.2f}%"
