@@ -11,15 +11,18 @@ The public API, for scripts and notebooks::
 __version__ = "0.1.0"
 
 from simulator.config import ConfigError, Problem, Scenario, load_scenario, parse_scenario  # noqa: E402
+from simulator.experiment import ExperimentResults, run_experiment  # noqa: E402
 from simulator.model import RunResult, simulate  # noqa: E402
 
 __all__ = [
     "ConfigError",
+    "ExperimentResults",
     "Problem",
     "RunResult",
     "Scenario",
     "__version__",
     "load_scenario",
     "parse_scenario",
+    "run_experiment",
     "simulate",
 ]

@@ -27,13 +27,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"supplysim {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("validate", help="check scenario files; exit 2 listing every problem")
+    p = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check scenario or experiment files; exit 2 listing every problem",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("run", help="run one replication of a scenario and print its KPIs")
+    p = sub.add_parser(
+        "run", parents=[common], help="run one replication of a scenario and print its KPIs"
+    )
     p.add_argument("scenario", metavar="SCENARIO")
     p.add_argument("--seed", type=int, help="root random seed (default: the scenario's)")
     p.add_argument("--days", type=float, help="simulated days after warm-up")
@@ -49,15 +59,42 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the result document as JSON")
     p.add_argument("--out", metavar="DIR", help="write result, resolved scenario and trace here")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "experiment",
+        parents=[common],
+        help="run variants x sweep points x replications and compare them",
+    )
+    p.add_argument("experiment", metavar="EXPERIMENT")
+    p.add_argument("--workers", type=int, help="worker processes (default: all cores; 1: serial)")
+    p.add_argument("--replications", type=int, help="replications per design point")
+    p.add_argument("--out", metavar="DIR", help="results folder (default: results/<name>/)")
+    p.add_argument("--resume", action="store_true", help="keep stored runs, run the missing ones")
+    p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask scheduler (or 'local')")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_experiment)
+
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="(re)build the figures and report.html of a run or experiment folder",
+    )
+    p.add_argument("folder", metavar="DIR", help="a results folder (run --out or experiment)")
+    p.set_defaults(func=cmd_report)
     return parser
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``supplysim validate FILE...``."""
     status = EXIT_OK
+    from simulator.experiment import is_experiment_file, load_design
+
     for file in args.files:
         try:
-            load_scenario(file)
+            if is_experiment_file(file):
+                load_design(file)
+            else:
+                load_scenario(file)
         except ConfigError as exc:
             status = EXIT_INVALID
             for problem in exc.problems:
@@ -93,10 +130,68 @@ def cmd_run(args: argparse.Namespace) -> int:
     note = sys.stderr if args.json else sys.stdout
     print(f"simulated in {seconds:.2f} s ({orders:,} measured orders)", file=note)
     if args.out:
+        from simulator.report.html import write_run_report
+
         folder = write_run_folder(args.out, scenario, result, args.argv, seconds)
+        report = write_run_report(folder)
         print(
-            f"wrote {folder}/ (result.json, scenario.yaml, trace.csv, provenance.json)", file=note
+            f"wrote {folder}/ (result.json, scenario.yaml, trace.csv, provenance.json, "
+            f"{report.name} with its figures in figures/)",
+            file=note,
         )
+    return EXIT_OK
+
+
+def cmd_experiment(args: argparse.Namespace) -> int:
+    """``supplysim experiment EXPERIMENT ...``."""
+    from simulator.experiment import ExecutorError, comparison_table, run_experiment
+    from simulator.store import StoreError
+
+    if args.workers is not None and args.workers < 1:
+        print(f"{args.experiment}: --workers: must be >= 1, got {args.workers}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        results = run_experiment(
+            args.experiment,
+            workers=args.workers,
+            replications=args.replications,
+            out=args.out,
+            resume=args.resume,
+            dask=args.dask,
+            progress=False if args.quiet else None,
+            command=args.argv,
+        )
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    except ExecutorError as exc:
+        print(f"supplysim: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(comparison_table(results))
+    where = results.executor.get("address") or f"{results.executor['workers']} worker(s)"
+    print(
+        f"{len(results.runs)} runs ({results.executed} simulated, "
+        f"{len(results.runs) - results.executed} from the store) in {results.seconds:.1f} s "
+        f"({results.executor['kind']}, {where})"
+    )
+    print(
+        f"wrote {results.out}/ (runs.csv, summary.csv, comparison.csv, experiment.yaml, "
+        "scenario.yaml, provenance.json, results.sqlite)"
+    )
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``supplysim report DIR``: a run folder (result.json) or an experiment (summary.csv)."""
+    from simulator.report.html import FIGURES_DIR, ReportError, write_report
+
+    try:
+        path = write_report(args.folder)
+    except ReportError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    figures = sorted((path.parent / FIGURES_DIR).glob("fig-*.png"))
+    print(f"wrote {path} and {len(figures)} figures in {path.parent / FIGURES_DIR}/")
     return EXIT_OK
 
 

@@ -201,10 +201,11 @@ class Model:
             stock.consigned = rule.consignment
             forecaster = Forecaster(rule.forecast, prior)
             if rule.information == "sales":
-                listeners = [forecaster.update]
+                stock.sales = DailyTotals(forecaster.update)
                 if plant is not None:
-                    listeners.append(plant.forecaster.update)
-                stock.sales = DailyTotals(lambda units: [f(units) for f in listeners])
+                    # the plant forecasts from the sales it sees (plus any re-orders of rejected
+                    # units), through its own daily signal, which it closes before each plan
+                    stock.plant_signal = plant.signal
             self.vendor_reviews.append(VendorReview(env, stock, forecaster, plant))
             return
         if rule.forecast is not None:

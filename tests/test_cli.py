@@ -116,11 +116,7 @@ def test_out_writes_a_complete_folder(tmp_path, capsys):
     assert main(["run", BASELINE, "--days", "30", "--out", str(out)]) == 0
     assert str(out) in capsys.readouterr().out
     assert {p.name for p in out.iterdir()} == {
-        "result.json",
-        "scenario.yaml",
-        "trace.csv",
-        "provenance.json",
-    }
+        "result.json", "scenario.yaml", "trace.csv", "provenance.json", "report.html", "figures"}
     doc = json.loads((out / "result.json").read_text())
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["version"] == doc["version"] and prov["seed"] == 1
@@ -226,3 +222,7 @@ def test_every_example_scenario_runs_and_prints_its_table(path, capsys):
     out = capsys.readouterr().out
     assert "fill_rate" in out and "simulated in" in out
 
+
+def test_debug_flag_works_after_the_subcommand(capsys):
+    assert main(["run", "nothere.yaml", "--debug"]) == 2
+    assert "no such file" in capsys.readouterr().err

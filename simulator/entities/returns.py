@@ -91,7 +91,7 @@ class ReturnsNode:
                 self.recorder.cost_returns += self.cfg.refurbish_cost_per_unit * good
         stock.restock(good, units - good)
         if self.cfg.resolution == "refund":
-            if self.recorder.measuring:
+            if order.t_delivered >= self.recorder.warmup:  # only a sale whose revenue counted
                 stock.tally.revenue -= units * stock.price
                 stock.tally.refunds += units * stock.price
             return

@@ -13,6 +13,7 @@ orders: an order released during one waits for its end (an order already in prod
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -39,6 +40,8 @@ class Shipment:
     defective: int = 0
     damaged: int = 0
     lane: Lane | None = None
+    po: str = ""
+    """The purchase order's reference (``<supplier>/<n>``), linking the trace's rows."""
 
 
 def outage_intervals(supplier: Supplier, streams: Streams, end: float) -> list[tuple[float, float]]:
@@ -46,6 +49,8 @@ def outage_intervals(supplier: Supplier, streams: Streams, end: float) -> list[t
     spans = []
     for i, d in enumerate(supplier.disruptions):
         if isinstance(d, RandomDisruption):
+            if d.duration_days.mean == 0:
+                continue  # outages of length 0 change nothing (and would never let t advance)
             rng = streams.generator(f"supplier/{supplier.id}/disruption/{i}")
             up = d.time_between_days.sampler(rng)
             down = d.duration_days.sampler(rng)
@@ -108,13 +113,15 @@ class SupplierNode:
         self.outages = outage_intervals(cfg, streams, recorder.end)
         self._starts = [s for s, _ in self.outages]
         carrier_mean = lane.carrier.transit_days.mean if lane.carrier else 0.0
-        insp_mean = inspection.days.mean if inspection else 0.0
+        # a delivery is scored at the dock, before inspection, so the default promise leaves
+        # the warehouse's own inspection time out
         self.quoted = (
             cfg.quoted_lead_time_days
             if cfg.quoted_lead_time_days is not None
-            else cfg.order_processing_days.mean + cfg.lead_time_days.mean + carrier_mean + insp_mean
+            else cfg.order_processing_days.mean + cfg.lead_time_days.mean + carrier_mean
         )
         self.tally = recorder.supplier(cfg.id)
+        self._po_numbers = itertools.count(1)
         self.unit_cost = {
             pid: cfg.unit_costs.get(pid, scenario.product(pid).unit_cost) for pid in cfg.products
         }
@@ -150,7 +157,7 @@ class SupplierNode:
         order_cost: bool = True,
         lane: Lane | None = None,
         vmi: bool = False,
-    ) -> None:
+    ) -> str:
         """Accept a purchase order (or, under VMI, decide a shipment) and set it on its way.
 
         Args:
@@ -159,6 +166,9 @@ class SupplierNode:
             order_cost: charge the fixed order cost (not for replacements of rejected units).
             lane: the inbound lane (an express one when expediting); default: the usual one.
             vmi: a shipment the supplier decided itself: no purchase order to process.
+
+        Returns:
+            The order's reference, which the trace's ``po_arrived`` row repeats.
         """
         now = self.env.now
         t = now if vmi else now + self.processing()
@@ -171,6 +181,7 @@ class SupplierNode:
                 self.tally.cost_ordering += self.cfg.order_cost
                 stock.tally.cost_ordering += self.cfg.order_cost
         ship = Shipment(stock, units, now, lane=lane or self.lane)
+        ship.po = f"{self.id}/{next(self._po_numbers)}"
         plant = self.plants.get(stock.pid)
         if plant is not None:
             if not vmi:
@@ -179,11 +190,12 @@ class SupplierNode:
                 Call(self.env, t - now, plant.request_event, ship, RECEIPT)
             else:
                 plant.request(ship)
-            return
+            return ship.po
         if self.capacity is not None:
             t = max(t, self.busy_until) + units / self.capacity
             self.busy_until = t
         self.dispatch(ship, t)
+        return ship.po
 
     def dispatch(self, ship: Shipment, t: float) -> None:
         """The goods leave production at time ``t`` (now or later): lead time and transit."""
@@ -211,6 +223,9 @@ class SupplierNode:
             tally.defective_units += ship.defective
             tally.lead_sum += lead
             tally.lead_sumsq += lead * lead
+        if rec.trace is not None:
+            detail = f"supplier={self.id} defective={ship.defective} damaged={ship.damaged}"
+            rec.log(now, "po_arrived", ship.po, ship.stock.pid, ship.units, "", "", detail)
         if self.inspection is None:
             self._put_away(ship, caught=0)
             return

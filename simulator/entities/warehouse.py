@@ -78,6 +78,7 @@ class Stock:
         self.suppliers: dict[str, SupplierNode] = {}
         self.expedite = None  # (backorder threshold, express lane) when expediting is on
         self.sales = None  # DailyTotals of demand, when a forecast needs it
+        self.plant_signal = None  # the supplier plant's DailyTotals, when it is fed sales (VMI)
         self.forecaster = None  # the policy's forecaster (warehouse-driven forecast rules)
         self.supplier_demand: list = []  # daily demand series of suppliers' plants to feed
         self.on_hand = initial
@@ -166,9 +167,9 @@ class Stock:
             rec.daily_ordered.add(day, units)
             tally.expedited += lane is not None
         for supplier, part in self._split(units, now):
+            po = supplier.order(self, part, lane=lane, vmi=vmi)
             if rec.trace is not None:
-                self._log("po_placed", "", part, supplier.id)
-            supplier.order(self, part, lane=lane, vmi=vmi)
+                self._log("po_placed", po, part, supplier.id)
 
     def _split(self, units: int, now: float) -> list[tuple[SupplierNode, int]]:
         """Which supplier gets how many units, by the sourcing rule."""
@@ -208,7 +209,9 @@ class Stock:
         self._serve_backlog(now)
         if rejected:
             self.on_order += rejected
-            supplier.order(self, rejected, order_cost=False)
+            po = supplier.order(self, rejected, order_cost=False)
+            if self.recorder.trace is not None:
+                self._log("po_reordered", po, rejected, supplier.id)
 
     def restock(self, good: int, scrapped: int) -> None:
         """Units of a customer return: ``good`` go back on the shelf, ``scrapped`` are destroyed."""
@@ -266,6 +269,8 @@ class Stock:
         short = qty - avail
         if self.sales is not None and not order.replacement:
             self.sales.add(now, qty)
+            if self.plant_signal is not None:
+                self.plant_signal.add(now, qty)
         if order.measured:
             tally = self.tally
             tally.orders += 1
