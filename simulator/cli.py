@@ -174,9 +174,12 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         f"{len(results.runs) - results.executed} from the store) in {results.seconds:.1f} s "
         f"({results.executor['kind']}, {where})"
     )
+    from simulator.report.html import write_experiment_report
+
+    report = write_experiment_report(results.out)
     print(
         f"wrote {results.out}/ (runs.csv, summary.csv, comparison.csv, experiment.yaml, "
-        "scenario.yaml, provenance.json, results.sqlite)"
+        f"scenario.yaml, provenance.json, results.sqlite, {report.name} with its figures)"
     )
     return EXIT_OK
 
