@@ -157,8 +157,6 @@ class Supplier(Model):
     """Outages during which the supplier starts no order (orders wait)."""
     production: Production | None = None
     """Make-to-stock plant with finished goods; omit to make to order (``capacity_per_day``)."""
-    holding_cost_per_unit_day: Money = 0.0
-    """What holding one unit costs the supplier per day (consignment stock at the warehouse)."""
 
     @model_validator(mode="after")
     def _one_capacity(self) -> Supplier:
