@@ -125,6 +125,11 @@ def errorbar_bounds(container: ErrorbarContainer, axis: str = "y") -> list[tuple
     return segments
 
 
+def flat(pairs) -> list[float]:
+    """[(a, b), (c, d)] -> [a, b, c, d], for pytest.approx (which takes no nested data)."""
+    return [x for pair in pairs for x in pair]
+
+
 # --- the inventory story -------------------------------------------------------------------------
 
 
@@ -358,7 +363,9 @@ def test_sweep_figure_plots_means_against_the_swept_value(sweep_experiment):
             assert list(container.lines[0].get_xdata()) == [0.85, 0.97]
             assert list(container.lines[0].get_ydata()) == [r["mean"] for r in rows]
             bounds = errorbar_bounds(container)
-            assert bounds == pytest.approx([(r["ci_low"], r["ci_high"]) for r in rows], rel=1e-12)
+            assert flat(bounds) == pytest.approx(
+                flat((r["ci_low"], r["ci_high"]) for r in rows), rel=1e-12
+            )
         (container,) = right.containers
         rows = [r for r in comparison if r["kpi"] == kpi]
         assert list(container.lines[0].get_ydata()) == [r["difference"] for r in rows]
@@ -382,7 +389,7 @@ def test_frontier_points_are_the_summary_means(sweep_experiment):
             assert list(container.lines[0].get_xdata()) == xs
             assert list(container.lines[0].get_ydata()) == ys
             x_bounds = [(r["ci_low"], r["ci_high"]) for r in mine if r["kpi"] == cost]
-            assert errorbar_bounds(container, "x") == pytest.approx(x_bounds, rel=1e-12)
+            assert flat(errorbar_bounds(container, "x")) == pytest.approx(flat(x_bounds), rel=1e-12)
         labels = sorted(t.get_text() for t in ax.texts)
         assert labels == ["0.85", "0.85", "0.97", "0.97"]
     assert fig.axes[0].get_ylabel().startswith("fill_rate")
