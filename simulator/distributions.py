@@ -173,6 +173,8 @@ class Triangular(_Dist):
     @property
     def variance(self) -> float:  # noqa: D102
         a, c, b = self.low, self.mode, self.high
+        if a == b:
+            return 0.0  # degenerate: a constant (the formula would leave a few ulps)
         return (a * a + b * b + c * c - a * b - a * c - b * c) / 18
 
     def _block(self, rng, n):

@@ -684,10 +684,10 @@ def cross_check(sc: Scenario) -> list[tuple[str, str]]:
         elif pid not in supplied:
             problems.append((path, f"no supplier supplies {pid!r}, so nothing can replenish it"))
         if getattr(policy, "eoq", False):
-            sup = next((s for s in sc.suppliers if pid in s.products), None)
-            rule = wh.sourcing.get(pid)
-            if rule is not None and rule.primary in suppliers:
-                sup = suppliers[rule.primary]
+            try:  # the supplier the model will use (primary, or largest share when split)
+                sup = sc.primary_supplier(pid) if pid in supplied else None
+            except StopIteration:
+                sup = None  # an unknown supplier in the sourcing rule: reported below
             holding = _holding_cost(sc, pid)
             if sup is not None and sup.order_cost <= 0:
                 problems.append((f"{path}.eoq", f"needs an order_cost > 0 at supplier {sup.id!r}"))
