@@ -82,9 +82,8 @@ def _num(lo: float, hi: float) -> st.SearchStrategy[float]:
 def dists(draw, lo: float, hi: float, kinds: tuple[str, ...] = DURATION_KINDS) -> Any:
     """A DIST of one of ``kinds`` whose values (and mean) lie roughly in [lo, hi].
 
-    Triangulars are never degenerate (``low == mode == high``): numpy refuses to sample those and
-    their variance is not exactly 0, so they are not treated as constants (a known bug of
-    ``simulator.distributions``, reported separately).
+    Degenerate shapes are drawn on purpose (``low == high``, a one-value empirical, ``sd: 0``):
+    they must behave as constants.
     """
     kind = draw(st.sampled_from(kinds))
     pos = max(lo, 0.05)  # for distributions whose mean must be > 0
@@ -95,8 +94,8 @@ def dists(draw, lo: float, hi: float, kinds: tuple[str, ...] = DURATION_KINDS) -
         low = draw(_num(lo, hi))
         return {"dist": "uniform", "low": low, "high": draw(_num(low, hi))}
     if kind == "triangular":
-        low = draw(_num(lo, hi - 0.01))
-        high = draw(_num(low + 0.01, hi))
+        low = draw(_num(lo, hi))
+        high = draw(st.just(low) | _num(low, hi))
         return {"dist": "triangular", "low": low, "mode": draw(_num(low, high)), "high": high}
     if kind == "normal":
         return {"dist": "normal", "mean": draw(_num(lo, hi)), "sd": draw(_num(0, hi / 2))}
