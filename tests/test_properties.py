@@ -760,10 +760,9 @@ def test_same_seed_same_result(d):
     demand_a = [row[:5] for row in rows(a.trace, "order_placed")]
     demand_c = [row[:5] for row in rows(c.trace, "order_placed")]
     if demand_a or demand_c:
-        assert demand_a != demand_c
-    if (a.kpis["fill_rate"] or 0) > 0:  # a unit left the shelf at a random time
-        other = dict(c.document, replication=a.document["replication"])
-        assert _dump(a.document) != _dump(other)
+        assert demand_a != demand_c  # another replication is another demand stream
+    # (its result document may still coincide: with zero lead time and a base stock of 1, every
+    # order is filled at once and every total is the same whatever the order times)
 
 
 # --- 4. KPI ranges and identities ---------------------------------------------------------
