@@ -225,8 +225,14 @@ class Stock:
         self._serve_backlog(now)
 
     def _serve_backlog(self, now: float) -> None:
-        """Allocate units on hand to backordered orders, first come first served."""
+        """Allocate units on hand to backordered orders, first come first served.
+
+        Completed orders are released only after the allocation: releasing one can deliver it at
+        once (instant picking and transit) and start a return that restocks this very product, so
+        releasing inside the loop would re-enter it half-way.
+        """
         backlog = self.backlog
+        completed = []
         while backlog and self.on_hand:
             order = backlog[0]
             take = min(order.remaining, self.on_hand)
@@ -236,7 +242,9 @@ class Stock:
             if order.remaining == 0:
                 backlog.popleft()
                 order.t_allocated = now
-                self.warehouse.release(order)
+                completed.append(order)
+        for order in completed:
+            self.warehouse.release(order)
 
     # -- demand ------------------------------------------------------------------------------------
 
