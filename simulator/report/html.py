@@ -718,16 +718,7 @@ def page(title: str, subtitle: Sequence[str], sections: Sequence[str], nav: Sequ
 
 #: Per-product rows of the run report, in reading order.
 PRODUCT_KEYS = (
-    "orders",
-    "units_demanded",
-    "fill_rate",
-    "order_fill_rate",
-    "on_time_rate",
-    "otif_rate",
-    "perfect_order_rate",
-    "order_cycle_days_mean",
-    "order_cycle_days_p95",
-    "lost_sales_units",
+    *GROUPS["Service"],
     "on_hand_mean",
     "backorders_mean",
     "on_order_mean",
