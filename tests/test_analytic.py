@@ -17,14 +17,11 @@ a bug.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-from scipy import stats
 
 from simulator import load_scenario, simulate
 from simulator.theory import (
@@ -36,6 +33,7 @@ from simulator.theory import (
     periodic_base_stock_fill_rate,
     rq_poisson_backorder,
 )
+from tests.intervals import assert_ci
 
 TEXTBOOK = Path(__file__).resolve().parents[1] / "scenarios" / "textbook"
 
@@ -48,44 +46,6 @@ ORDERS_PER_REP = 50_000
 RQ_ORDERS_PER_REP = 80_000
 #: Fewer for the periodic case, whose fill rate and stock on hand are less noisy.
 PERIODIC_ORDERS_PER_REP = 25_000
-
-
-def assert_ci(
-    samples: Sequence[float],
-    truth: float,
-    rel_halfwidth: float = 0.02,
-    confidence: float = 0.99,
-    what: str = "value",
-) -> tuple[float, float]:
-    """Assert that ``truth`` lies in the t confidence interval of the mean of ``samples``.
-
-    Also asserts that the interval's half-width is below ``rel_halfwidth`` x |truth|, so that a
-    run too short or too noisy to tell right from wrong fails instead of passing by luck.
-
-    Args:
-        samples: one estimate per independent replication (at least 2).
-        truth: the theoretical value.
-        rel_halfwidth: the largest acceptable half-width, relative to ``truth``.
-        confidence: the two-sided confidence level.
-        what: a name for the failure message.
-
-    Returns:
-        The sample mean and the half-width.
-    """
-    x = np.asarray(samples, dtype=float)
-    n = x.size
-    assert n >= 2, f"{what}: need at least 2 replications, got {n}"
-    mean = float(x.mean())
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    report = (
-        f"{what}: mean {mean:.6g}, {confidence:.0%} CI [{mean - half:.6g}, {mean + half:.6g}] "
-        f"(half-width {half:.3g} = {half / abs(truth):.2%} of truth, n = {n}), "
-        f"theory {truth:.6g}"
-    )
-    too_wide = f"interval too wide (limit {rel_halfwidth:.0%} of truth): "
-    assert half < rel_halfwidth * abs(truth), too_wide + report
-    assert abs(mean - truth) <= half, "theory outside the interval: " + report
-    return mean, half
 
 
 def replicate(

@@ -12,19 +12,10 @@ from simulator import load_scenario, parse_scenario, simulate
 from simulator.behaviour import experience, stay_probability, update_satisfaction
 from simulator.config.schema import Loyalty, Sensitivity
 from simulator.theory import erlang_c, geometric_orders_mean
+from tests.intervals import assert_ci
 
 ROOT = Path(__file__).resolve().parents[1]
 CUSTOMER_SERVICE = ROOT / "scenarios" / "customer_service.yaml"
-
-
-def assert_ci(samples, truth, rel_halfwidth=0.02, confidence=0.99):
-    x = np.asarray(samples, dtype=float)
-    n = x.size
-    mean = x.mean()
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n)
-    msg = f"mean {mean:.6g} ± {half:.3g} (n={n}) vs theory {truth:.6g}"
-    assert abs(mean - truth) <= half, "theory outside the CI: " + msg
-    assert half <= rel_halfwidth * abs(truth), "interval too wide to be a test: " + msg
 
 
 def one_product_chain(**segment):

@@ -17,6 +17,7 @@ from simulator.config.schema import ExponentialSmoothing, Forecast, MovingAverag
 from simulator.forecast import DailyTotals, Forecaster
 from simulator.records import Recorder
 from simulator.theory import chen_bullwhip
+from tests.intervals import assert_ci
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -31,16 +32,6 @@ NO_BEHAVIOUR = [
     "customers.segments.business.behaviour=none",
 ]
 BOTH = ("widget", "gadget")
-
-
-def assert_ci(samples, truth, rel_halfwidth=0.02, confidence=0.99):
-    x = np.asarray(samples, dtype=float)
-    n = x.size
-    mean = x.mean()
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n)
-    msg = f"mean {mean:.6g} ± {half:.3g} (n={n}) vs theory {truth:.6g}"
-    assert abs(mean - truth) <= half, "theory outside the CI: " + msg
-    assert half <= rel_halfwidth * abs(truth), "interval too wide to be a test: " + msg
 
 
 def details(row) -> dict[str, str]:
