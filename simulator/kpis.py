@@ -212,14 +212,10 @@ REGISTRY: tuple[Kpi, ...] = (
 )
 # fmt: on
 
-_INDEX: dict[tuple[str, str], Kpi] = {
-    (scope, k.name): k for k in REGISTRY for scope in k.scopes
-}
+_INDEX: dict[tuple[str, str], Kpi] = {(scope, k.name): k for k in REGISTRY for scope in k.scopes}
 
 #: Table groups in the order a planner reads them (system scope).
-GROUPS: tuple[str, ...] = tuple(
-    dict.fromkeys(k.group for k in REGISTRY if SYSTEM in k.scopes)
-)
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(k.group for k in REGISTRY if SYSTEM in k.scopes))
 
 
 def get(name: str, scope: str = SYSTEM) -> Kpi | None:
