@@ -39,6 +39,7 @@ KINDS = {
     "ratio": "amount",
     "kg CO2": "amount",
     "score": "amount",
+    "index": "amount",
     "per million": "amount",
     "flag": "flag",
 }
@@ -51,7 +52,8 @@ class Kpi:
     name: str
     """The key in the result document (``fill_rate``)."""
     unit: str
-    """One of :data:`KINDS`: ``share`` (0..1), ``money``, ``orders``, ``units``, ``days`` ..."""
+    """One of :data:`KINDS`: ``share`` (a fraction, 0..1), ``index`` (a 0..1 score that is not a
+    fraction of anything), ``money``, ``orders``, ``units``, ``days`` ..."""
     scopes: tuple[str, ...]
     """Where it is reported: some of :data:`SCOPES`."""
     higher_is_better: bool | None
@@ -76,7 +78,9 @@ class Kpi:
         dropped = {"days", "hours", "kg", "units"}
         words = " ".join(w for w in self.name.split("_") if w not in dropped)
         words = words[0].upper() + words[1:]
-        unit = {"share": "%", "money": "money", "ratio": ""}.get(self.unit, self.unit)
+        unit = {"share": "%", "money": "money", "ratio": "", "index": "0..1"}.get(
+            self.unit, self.unit
+        )
         return f"{words} ({unit})" if unit else words
 
 
@@ -152,7 +156,7 @@ REGISTRY: tuple[Kpi, ...] = (
         "supplier deliveries arriving within their quoted lead time / deliveries"),
     Kpi("co2_kg", "kg CO2", S, False, "Environment", "emissions of every shipment, in and out"),
     # Customers who remember (null with behaviour: none)
-    Kpi("satisfaction_mean", "share", (SYSTEM, SEGMENT), True, "Customers",
+    Kpi("satisfaction_mean", "index", (SYSTEM, SEGMENT), True, "Customers",
         "mean satisfaction (0..1) of the customers active at the end", needs="behaviour"),
     Kpi("nps", "score", (SYSTEM, SEGMENT), True, "Customers",
         "net promoter score of survey answers, -100..100", needs="behaviour"),
