@@ -10,7 +10,7 @@ mapping. Overrides are applied before validation, so a misspelt key is reported 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import yaml
@@ -93,8 +93,3 @@ def apply_overrides(data: Any, overrides: Iterable[str | tuple[str, Any]], file:
     if problems:
         raise ConfigError(problems)
     return out
-
-
-def overrides_from_mapping(mapping: Mapping[str, Any]) -> Sequence[tuple[str, Any]]:
-    """``{path: value}`` (as in an experiment variant) to a list of ``(path, value)`` pairs."""
-    return list(mapping.items())

@@ -1,0 +1,132 @@
+"""Whole-scenario checks: ids that must exist, shares that sum to 1, what one field cannot see."""
+
+from __future__ import annotations
+
+from simulator.config.scenario import Scenario
+
+
+def _duplicates(items: list, section: str) -> list[tuple[str, str]]:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, item in enumerate(items):
+        if item.id in seen:
+            problems.append(
+                (f"{section}.{i}.id", f"duplicate id {item.id!r} (also {section}.{seen[item.id]})")
+            )
+        else:
+            seen[item.id] = i
+    return problems
+
+
+def cross_check(sc: Scenario) -> list[tuple[str, str]]:
+    """Every problem that needs the whole scenario to see, as ``(field path, message)`` pairs."""
+    problems: list[tuple[str, str]] = []
+    for section in ("products", "suppliers", "carriers"):
+        problems += _duplicates(getattr(sc, section), section)
+    problems += _duplicates(sc.customers.segments, "customers.segments")
+
+    products = {p.id for p in sc.products}
+    carriers = {c.id for c in sc.carriers}
+    supplied = {pid for s in sc.suppliers for pid in s.products}
+    suppliers = {s.id: s for s in sc.suppliers}
+
+    def unknown_product(pid: str) -> str:
+        return f"unknown product {pid!r} (products: {', '.join(sorted(products))})"
+
+    def unknown_carrier(cid: str) -> str:
+        known = ", ".join(sorted(carriers)) or "none defined"
+        return f"unknown carrier {cid!r} (carriers: {known})"
+
+    for i, s in enumerate(sc.suppliers):
+        for j, pid in enumerate(s.products):
+            if pid not in products:
+                problems.append((f"suppliers.{i}.products.{j}", unknown_product(pid)))
+        for pid in s.unit_costs:
+            if pid not in s.products:
+                problems.append(
+                    (f"suppliers.{i}.unit_costs.{pid}", f"{s.id!r} does not supply {pid!r}")
+                )
+
+    wh = sc.warehouse
+    for pid in wh.initial_stock:
+        if pid not in products:
+            problems.append((f"warehouse.initial_stock.{pid}", unknown_product(pid)))
+    for pid, policy in wh.policies.items():
+        path = f"warehouse.policies.{pid}"
+        if pid not in products:
+            problems.append((path, unknown_product(pid)))
+        elif pid not in supplied:
+            problems.append((path, f"no supplier supplies {pid!r}, so nothing can replenish it"))
+        if getattr(policy, "eoq", False):
+            try:  # the supplier the model will use (primary, or largest share when split)
+                sup = sc.primary_supplier(pid) if pid in supplied else None
+            except StopIteration:
+                sup = None  # an unknown supplier in the sourcing rule: reported below
+            holding = _holding_cost(sc, pid)
+            if sup is not None and sup.order_cost <= 0:
+                problems.append((f"{path}.eoq", f"needs an order_cost > 0 at supplier {sup.id!r}"))
+            if holding is not None and holding <= 0:
+                problems.append((f"{path}.eoq", "needs a holding cost > 0 for this product"))
+    for pid, rule in wh.sourcing.items():
+        path = f"warehouse.sourcing.{pid}"
+        if pid not in products:
+            problems.append((path, unknown_product(pid)))
+            continue
+        named = [("primary", rule.primary), ("backup", rule.backup)]
+        named += [(f"shares.{sid}", sid) for sid in rule.shares]
+        for key, sid in named:
+            if sid is None:
+                continue
+            if sid not in suppliers:
+                known = ", ".join(sorted(suppliers)) or "none defined"
+                problems.append((f"{path}.{key}", f"unknown supplier {sid!r} (suppliers: {known})"))
+            elif pid not in suppliers[sid].products:
+                problems.append((f"{path}.{key}", f"supplier {sid!r} does not supply {pid!r}"))
+        if rule.rule == "backup":
+            first = sc.suppliers_of(pid)[0].id if pid in supplied else None
+            if rule.backup is None:
+                problems.append((f"{path}.backup", "rule backup needs a backup supplier"))
+            elif rule.backup == (rule.primary or first):
+                problems.append((f"{path}.backup", "the backup must differ from the primary"))
+        if rule.rule == "split":
+            total = sum(rule.shares.values())
+            if not rule.shares:
+                problems.append((f"{path}.shares", "rule split needs shares per supplier"))
+            elif abs(total - 1.0) > 1e-6:
+                problems.append((f"{path}.shares", f"shares sum to {total:g}, must sum to 1"))
+    if wh.expedite is not None and wh.expedite.carrier not in carriers:
+        problems.append(("warehouse.expedite.carrier", unknown_carrier(wh.expedite.carrier)))
+    if wh.returns is not None and wh.returns.carrier is not None:
+        if wh.returns.carrier not in carriers:
+            problems.append(("warehouse.returns.carrier", unknown_carrier(wh.returns.carrier)))
+    if wh.inbound_carrier is not None and wh.inbound_carrier not in carriers:
+        problems.append(("warehouse.inbound_carrier", unknown_carrier(wh.inbound_carrier)))
+
+    demanded: dict[str, str] = {}
+    for i, seg in enumerate(sc.customers.segments):
+        path = f"customers.segments.{i}"
+        for pid in seg.product_mix:
+            if pid not in products:
+                problems.append((f"{path}.product_mix.{pid}", unknown_product(pid)))
+            elif seg.product_mix[pid] > 0:
+                demanded.setdefault(pid, path)
+        total = sum(seg.product_mix.values())
+        if abs(total - 1.0) > 1e-6:
+            problems.append((f"{path}.product_mix", f"shares sum to {total:g}, must sum to 1"))
+        if seg.outbound_carrier is not None and seg.outbound_carrier not in carriers:
+            problems.append((f"{path}.outbound_carrier", unknown_carrier(seg.outbound_carrier)))
+    for pid, where in demanded.items():
+        if pid not in wh.policies:
+            problems.append(
+                ("warehouse.policies", f"product {pid!r} is ordered by {where} but has no policy")
+            )
+    return problems
+
+
+def _holding_cost(sc: Scenario, pid: str) -> float | None:
+    prod = next((p for p in sc.products if p.id == pid), None)
+    if prod is None:
+        return None
+    if prod.holding_cost_per_unit_day is not None:
+        return prod.holding_cost_per_unit_day
+    return sc.warehouse.holding_cost_per_unit_day

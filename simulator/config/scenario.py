@@ -1,0 +1,61 @@
+"""The whole scenario: every section together, with look-ups the model builder uses."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from simulator.config.base import Days, Model
+from simulator.config.customers import Customers, ServiceDesk
+from simulator.config.products import Carrier, Product
+from simulator.config.suppliers import Scorecard, Supplier
+from simulator.config.warehouse import Warehouse
+
+
+class Scenario(Model):
+    """A complete scenario: the supply chain, its policies and its customers."""
+
+    name: str = Field(min_length=1)
+    """Short name, reported with every result."""
+    description: str = ""
+    """What the scenario represents, for a reader."""
+    horizon_days: Days
+    """Simulated time measured, after the warm-up."""
+    warmup_days: float = Field(default=0.0, ge=0)
+    """Simulated time run before statistics start (they are reset at its end)."""
+    seed: int = Field(default=1, ge=0)
+    """Root random seed; the same seed gives the same numbers."""
+    products: list[Product] = Field(min_length=1)
+    """Products."""
+    suppliers: list[Supplier] = Field(default_factory=list)
+    """Suppliers."""
+    carriers: list[Carrier] = Field(default_factory=list)
+    """Carriers, referred to by the warehouse and the customer segments."""
+    warehouse: Warehouse
+    """The warehouse."""
+    customers: Customers
+    """The customers."""
+    service_desk: ServiceDesk | None = None
+    """The service desk; omit for none (complaints are counted but not queued)."""
+    scorecard: Scorecard = Field(default_factory=Scorecard)
+    """Supplier scorecard settings."""
+
+    def product(self, pid: str) -> Product:
+        """The product with id ``pid``."""
+        return next(p for p in self.products if p.id == pid)
+
+    def carrier(self, cid: str | None) -> Carrier | None:
+        """The carrier with id ``cid`` (``None`` for none)."""
+        return None if cid is None else next(c for c in self.carriers if c.id == cid)
+
+    def suppliers_of(self, pid: str) -> list[Supplier]:
+        """Suppliers that supply product ``pid``, in file order."""
+        return [s for s in self.suppliers if pid in s.products]
+
+    def primary_supplier(self, pid: str) -> Supplier:
+        """The supplier that normally gets ``pid``'s orders (sourcing ``primary``, else first)."""
+        rule = self.warehouse.sourcing.get(pid)
+        if rule is not None and rule.primary is not None:
+            return next(s for s in self.suppliers if s.id == rule.primary)
+        if rule is not None and rule.rule == "split" and rule.shares:
+            return next(s for s in self.suppliers if s.id == max(rule.shares, key=rule.shares.get))
+        return self.suppliers_of(pid)[0]
