@@ -31,7 +31,7 @@ Sampler = Callable[[], float]
 class _Dist(BaseModel):
     """Common base: frozen, no unknown keys."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     @property
     def mean(self) -> float:

@@ -1,97 +1,181 @@
-"""Generates the scenario key reference (docs/scenario-reference.md) from the schema's docstrings.
+"""Generates the file reference (docs/scenario-reference.md) by walking the config models.
 
-Run ``python -m simulator.config.reference > docs/scenario-reference.md``; a test fails when the
-committed file and the schema disagree, so the reference cannot drift from the code.
+Every model reachable from :class:`~simulator.config.scenario.Scenario` (through lists, mappings,
+optional values, unions and discriminated unions) gets a section with its keys, their types,
+defaults, bounds and attribute docstrings; the distributions a ``DIST`` can be get their own
+group, and so do the experiment file's models. Nothing is listed by hand, so a new model cannot
+be left out. Regenerate from the repository root with ``python -m simulator.config.reference
+--write`` (without ``--write`` the text goes to stdout); a test fails when the committed file and
+the models disagree.
 """
 
 from __future__ import annotations
 
+import inspect
+import sys
 import types
 import typing
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from simulator.config import schema
+from simulator.config.experiment_schema import Experiment
+from simulator.config.scenario import Scenario
 from simulator.distributions import DIST_NAMES, Constant, _Dist
 
-SECTIONS: list[tuple[str, type[BaseModel]]] = [
-    ("Scenario (top level)", schema.Scenario),
-    ("products[]", schema.Product),
-    ("suppliers[]", schema.Supplier),
-    ("suppliers[].disruptions[] with type: scheduled", schema.ScheduledDisruption),
-    ("suppliers[].disruptions[] with type: random", schema.RandomDisruption),
-    ("carriers[]", schema.Carrier),
-    ("warehouse", schema.Warehouse),
-    ("warehouse.inspection", schema.Inspection),
-    ("warehouse.picking", schema.Picking),
-    ("warehouse.policies.PRODUCT with type: base_stock", schema.BaseStockPolicy),
-    ("warehouse.policies.PRODUCT with type: reorder_point", schema.ReorderPointPolicy),
-    ("warehouse.policies.PRODUCT with type: min_max", schema.MinMaxPolicy),
-    ("warehouse.policies.PRODUCT with type: periodic", schema.PeriodicPolicy),
-    ("customers", schema.Customers),
-    ("customers.segments[]", schema.Segment),
-    ("customers.segments[].behaviour", schema.Behaviour),
-    ("customers.segments[].behaviour.sensitivity", schema.Sensitivity),
-    ("customers.segments[].behaviour.loyalty", schema.Loyalty),
-    ("customers.segments[].behaviour.acquisition", schema.Acquisition),
-    ("warehouse.returns", schema.Returns),
-    ("service_desk", schema.ServiceDesk),
-]
+#: Where the reference is committed, relative to the repository root.
+TARGET = Path("docs/scenario-reference.md")
+
+#: What the keys of a mapping of models stand for, by field name (default ``KEY``).
+KEY_NAMES = {"policies": "PRODUCT", "sourcing": "PRODUCT"}
+
+#: The path under which every distribution model is documented, wherever a ``DIST`` is used.
+DIST = "DIST"
+
+_TYPE_WORDS = {"str": "text", "float": "number", "int": "integer", "bool": "true/false"}
+
+
+@dataclass
+class Section:
+    """One model and every place in the file where it can be written."""
+
+    model: type[BaseModel]
+    places: list[str] = field(default_factory=list)
+    """Key paths such as ``suppliers[].production`` (with ``with type: x`` for union members)."""
+
+    @property
+    def is_dist(self) -> bool:
+        """Whether this is one of the distributions a ``DIST`` can be."""
+        return _path(self.places[0]) == DIST
+
+
+def _path(place: str) -> str:
+    """The key path of a place, without its ``with type: x``."""
+    return place.partition(" with ")[0]
+
+
+# --- walking the model graph ------------------------------------------------------------------
+
+
+def _is_dist_union(members: Sequence[Any]) -> bool:
+    return all(isinstance(m, type) and issubclass(m, _Dist) for m in members)
+
+
+def _discriminator(metadata: Sequence[Any]) -> str | None:
+    for item in metadata:
+        if isinstance(item, FieldInfo) and isinstance(item.discriminator, str):
+            return item.discriminator
+    return None
+
+
+def _held(annotation: Any, path: str, tag: str | None) -> Iterator[tuple[type[BaseModel], str]]:
+    """Every model a value of ``annotation`` at ``path`` can hold, with the place it is written.
+
+    Args:
+        annotation: the type of a field (or part of it).
+        path: the key path of the value.
+        tag: the discriminator key of the enclosing union, if any (``type``, ``dist``).
+    """
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        yield from _held(args[0], path, _discriminator(args[1:]) or tag)
+    elif origin in (typing.Union, types.UnionType):
+        members = [a for a in args if a is not type(None)]
+        if _is_dist_union(members):
+            path, tag = DIST, "dist"
+        for member in members:
+            yield from _held(member, path, tag if len(members) > 1 else None)
+    elif origin is list:
+        yield from _held(args[0], f"{path}[]", None)
+    elif origin is dict:
+        key = KEY_NAMES.get(path.rsplit(".", 1)[-1], "KEY")
+        yield from _held(args[1], f"{path}.{key}", None)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if tag is None:
+            yield annotation, path
+        else:
+            value = typing.get_args(annotation.model_fields[tag].annotation)[0]
+            yield annotation, f"{path} with {tag}: {value}"
+
+
+def walk(root: type[BaseModel]) -> list[Section]:
+    """Every model reachable from ``root``, in the order a reader meets them (depth first)."""
+    found: dict[type[BaseModel], Section] = {}
+
+    def visit(model: type[BaseModel], place: str, stack: tuple[type, ...]) -> None:
+        section = found.setdefault(model, Section(model))
+        if place not in section.places:
+            section.places.append(place)
+        if model in stack:
+            return
+        base = "" if _path(place) == DIST else _path(place)
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            path = f"{base}.{key}" if base else key
+            for child, child_place in _held(info.annotation, path, _discriminator(info.metadata)):
+                visit(child, child_place, (*stack, model))
+
+    visit(root, "", ())
+    return list(found.values())
+
+
+# --- rendering --------------------------------------------------------------------------------
 
 
 def _type_name(annotation: Any) -> str:
-    origin = typing.get_origin(annotation)
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is typing.Annotated:
-        inner = typing.get_args(annotation)[0]
-        if typing.get_origin(inner) in (typing.Union, types.UnionType):
-            members = typing.get_args(inner)
-            if all(isinstance(m, type) and issubclass(m, _Dist) for m in members):
-                return "DIST"
-        return _type_name(inner)
+        return _type_name(args[0])
     if origin in (typing.Union, types.UnionType):
-        members = typing.get_args(annotation)
-        if all(isinstance(m, type) and issubclass(m, _Dist) for m in members):
-            return "DIST"
-        return " or ".join(_type_name(a) for a in members)
+        return DIST if _is_dist_union(args) else " or ".join(_type_name(a) for a in args)
     if origin is typing.Literal:
-        return " \\| ".join(f"`{a}`" for a in typing.get_args(annotation))
+        return " \\| ".join(f"`{a}`" for a in args)
     if origin is list:
-        return f"list of {_type_name(typing.get_args(annotation)[0])}"
+        return f"list of {_type_name(args[0])}"
+    if origin is tuple:
+        return "[" + ", ".join(_type_name(a) for a in args) + "]"
     if origin is dict:
-        k, v = typing.get_args(annotation)
-        return f"mapping {_type_name(k)} to {_type_name(v)}"
+        return f"mapping {_type_name(args[0])} to {_type_name(args[1])}"
     if annotation is type(None):
         return "null"
+    if annotation is Any:
+        return "any value"
     if isinstance(annotation, type):
-        if issubclass(annotation, BaseModel):
-            return annotation.__name__
-        return {"str": "text", "float": "number", "int": "integer", "bool": "true/false"}.get(
-            annotation.__name__, annotation.__name__
-        )
+        return _TYPE_WORDS.get(annotation.__name__, annotation.__name__)
     return str(annotation)
 
 
-def _default(field: Any) -> str:
-    if field.is_required():
+def _flow(value: Any) -> str:
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10_000).strip()
+
+
+def _default(info: FieldInfo) -> str:
+    if info.is_required():
         return "**required**"
-    if field.default_factory is not None:
-        value = field.default_factory()
-        return "`[]`" if value == [] else "`{}`" if value == {} else f"`{value}`"
-    value = field.default
+    value = info.get_default(call_default_factory=True)
     if value is PydanticUndefined:
         return ""
     if isinstance(value, Constant):
         value = value.value
+    if isinstance(value, BaseModel):
+        changed = value.model_dump(exclude_defaults=True, by_alias=True)
+        return f"`{_flow(changed)}`" if changed else "each key's default"
+    if value is None:
+        return "none"
     if value == "":
         return '`""`'
-    return "none" if value is None else f"`{value}`"
+    return f"`{_flow(value) if isinstance(value, list | dict) else value}`"
 
 
-def _constraints(field: Any) -> str:
+def _constraints(info: FieldInfo) -> str:
     out = []
-    for item in field.metadata:
+    for item in info.metadata:
         for attr, sign in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")):
             bound = getattr(item, attr, None)
             if bound is not None:
@@ -99,43 +183,88 @@ def _constraints(field: Any) -> str:
     return ", ".join(out)
 
 
+def _place(place: str) -> str:
+    path, _, tag = place.partition(" with ")
+    text = f"`{path}`" if path else "(top level)"
+    return f"{text} with `{tag}`" if tag else text
+
+
+def _section(section: Section) -> list[str]:
+    model = section.model
+    first, *others = section.places
+    title = first if first else "(top level)"
+    lines = [f"### {title} ({model.__name__})", "", inspect.cleandoc(model.__doc__ or ""), ""]
+    if others:
+        lines += ["Also at " + ", ".join(_place(p) for p in others) + ".", ""]
+    lines += ["| key | type | default | meaning |", "|---|---|---|---|"]
+    for name, info in model.model_fields.items():
+        kind = _type_name(info.annotation)
+        bounds = _constraints(info)
+        if bounds:
+            kind = f"{kind} ({bounds})"
+        text = " ".join((info.description or "").split()).replace("|", "\\|")
+        if not text and typing.get_origin(info.annotation) is typing.Literal:
+            text = "Selects this kind."
+        lines.append(f"| `{info.alias or name}` | {kind} | {_default(info)} | {text} |")
+    return [*lines, ""]
+
+
+INTRO = f"""\
+# Scenario file reference
+
+Generated from the models (`python -m simulator.config.reference --write`): every key a scenario
+or experiment file may contain, its type, its default and what it means. Unknown keys are errors.
+Times are in days unless the name says otherwise. A section's title is the key path where the
+mapping is written (`[]`: each item of a list; `PRODUCT`: each product id of a mapping), then the
+model's name, which the type column uses.
+
+A **DIST** is a number (a constant) or a mapping with `dist:` and its parameters:
+{", ".join(f"`{n}`" for n in DIST_NAMES)}; each is described [below](#distributions-dist), and
+how they are drawn in [the model](model.md#distributions).
+"""
+
+
 def render() -> str:
     """The whole reference as Markdown."""
-    lines = [
-        "# Scenario file reference",
+    scenario = walk(Scenario)
+    lines = [INTRO, "## Scenario file", ""]
+    for section in scenario:
+        if not section.is_dist:
+            lines += _section(section)
+    lines += ["## Distributions (DIST)", ""]
+    for section in scenario:
+        if section.is_dist:
+            lines += _section(section)
+    lines += [
+        "## Experiment file",
         "",
-        "Generated from the schema (`python -m simulator.config.reference`): every key a scenario",
-        "file may contain, its type, its default and what it means. Unknown keys are errors. Times",
-        "are in days unless the name says otherwise.",
-        "",
-        "A **DIST** is a number (a constant) or a mapping with `dist:` and its parameters: "
-        + ", ".join(f"`{n}`" for n in DIST_NAMES)
-        + " (see [distributions](model.md#distributions)).",
+        "An experiment file (see [experiments](experiments.md)) names a base scenario and the",
+        "variants, sweep and replications to run on it.",
         "",
     ]
-    for title, model in SECTIONS:
-        doc = (model.__doc__ or "").strip().splitlines()[0]
-        lines += [
-            f"## {title}",
-            "",
-            doc,
-            "",
-            "| key | type | default | meaning |",
-            "|---|---|---|---|",
-        ]
-        for name, field in model.model_fields.items():
-            key = field.alias or name
-            kind = _type_name(field.annotation if not field.metadata else field.annotation)
-            bounds = _constraints(field)
-            if bounds:
-                kind = f"{kind} ({bounds})"
-            text = " ".join((field.description or "").split()).replace("|", "\\|")
-            if name == "type" and not text:
-                text = "Selects this kind."
-            lines.append(f"| `{key}` | {kind} | {_default(field)} | {text} |")
-        lines.append("")
+    for section in walk(Experiment):
+        lines += _section(section)
     return "\n".join(lines)
 
 
+def emit(text: str, target: Path, argv: Sequence[str] | None = None) -> int:
+    """Print ``text``, or with ``--write`` in ``argv`` write it to ``target``; an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--write"]:
+        target.write_text(text)
+        print(f"wrote {target}")
+        return 0
+    if args:
+        print("usage: python -m MODULE [--write]", file=sys.stderr)
+        return 2
+    sys.stdout.write(text)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the reference, or write it to :data:`TARGET` with ``--write``."""
+    return emit(render(), TARGET, argv)
+
+
 if __name__ == "__main__":
-    print(render(), end="")
+    raise SystemExit(main())
