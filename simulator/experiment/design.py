@@ -70,11 +70,6 @@ class Design:
         return self.experiment.baseline_variant
 
     @property
-    def parameters(self) -> list[str]:
-        """The swept parameter paths (empty without a sweep)."""
-        return list(self.points[0]) if self.points else []
-
-    @property
     def kpis(self) -> list[str]:
         """The KPIs to summarise and compare."""
         return list(self.experiment.kpis)
