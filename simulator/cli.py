@@ -144,7 +144,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_experiment(args: argparse.Namespace) -> int:
     """``supplysim experiment EXPERIMENT ...``."""
-    from simulator.experiment import ExecutorError, comparison_table, run_experiment
+    from simulator.experiment import ExecutorError, run_experiment
+    from simulator.report.comparison import comparison_table
     from simulator.store import StoreError
 
     if args.workers is not None and args.workers < 1:

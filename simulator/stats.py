@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats as st
@@ -54,10 +54,6 @@ class Interval:
     """Half the interval's width: the mean is known to +/- this."""
     confidence: float
     """Confidence level of the interval."""
-
-    def as_dict(self) -> dict:
-        """The fields as a plain dict."""
-        return asdict(self)
 
     def covers(self, value: float) -> bool:
         """Whether ``value`` lies inside the interval."""
@@ -105,10 +101,6 @@ class Difference:
     """Whether the difference is significant at level 1 - confidence (the interval excludes 0)."""
     confidence: float
     """Confidence level of the interval."""
-
-    def as_dict(self) -> dict:
-        """The fields as a plain dict."""
-        return asdict(self)
 
 
 def _p_value(t_stat: float, dof: float) -> float:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +22,7 @@ from scipy import stats as st
 from simulator import ExperimentResults, run_experiment
 from simulator.cli import main
 from simulator.config import ConfigError
-from simulator.experiment import latin_hypercube, load_design
+from simulator.experiment import latin_hypercube, load_design, verdict
 from simulator.stats import (
     paired_difference,
     precise_enough,
@@ -464,3 +466,57 @@ def test_latin_hypercube_samples_outside_what_the_scenario_accepts(tmp_path, cap
     assert lines and all(line.startswith(prefix) for line in lines)
     assert all(line.endswith(": input should be greater than or equal to 1") for line in lines)
     assert len(lines) == 5  # -4..0 each sampled once (integer bounds: integer values)
+
+
+def test_to_pandas_without_pandas_says_which_extra_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)  # as if pandas were not installed
+    res = ExperimentResults("x", "a", ["a"], [{}], [], 2, 1, 0.95, [], [], [], "hash")
+    with pytest.raises(ImportError, match=re.escape('pip install "supplysim[data]"')):
+        res.to_pandas()
+
+
+# --- KPI names and directions come from the registry --------------------------------------------
+
+
+def test_kpi_names_are_checked_without_simulating(monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError("validating an experiment must not simulate")
+
+    for name, module in list(sys.modules.items()):
+        if name == "simulator.model" or name.startswith("simulator.experiment"):
+            if hasattr(module, "simulate"):
+                monkeypatch.setattr(module, "simulate", boom)
+    chosen = ["fill_rate", "cost_service", "by_product.item.otif_rate", "suppliers.vendor.score"]
+    assert load_design(tiny(kpis=chosen)).kpis == chosen
+
+
+def test_plant_kpis_exist_only_for_a_supplier_with_production():
+    with pytest.raises(ConfigError) as info:
+        load_design(tiny(kpis=["suppliers.vendor.units_made"]))
+    assert str(info.value).startswith(
+        "<experiment>: kpis.0: unknown KPI 'suppliers.vendor.units_made'"
+    )
+    plant = tiny(
+        scenario=str(ROOT / "scenarios" / "safety_stock.yaml"),
+        variants={"a": {}, "b": {}},
+        baseline="a",
+        kpis=["suppliers.acme.units_made"],
+    )
+    assert load_design(plant).kpis == ["suppliers.acme.units_made"]
+
+
+@pytest.mark.parametrize(
+    "kpi, difference, expected",
+    [
+        ("fill_rate", 0.02, "better"),
+        ("bullwhip_ratio", 0.5, "worse"),
+        ("cost_service", -10.0, "better"),  # direction from the registry, not a list of its own
+        ("by_product.item.fill_rate", -0.01, "worse"),
+        ("suppliers.vendor.dppm", -50.0, "better"),  # a supplier KPI: its own scope's direction
+        ("orders", 3.0, "different"),  # no preferred direction
+    ],
+)
+def test_verdicts_read_the_direction_from_the_kpi_registry(kpi, difference, expected):
+    assert verdict(kpi, True, difference) == expected
+    assert verdict(kpi, False, difference) == "no difference"
+    assert verdict(kpi, None, None) == ""

@@ -5,6 +5,7 @@ with SIGKILL resumes to exactly the results of an uninterrupted one.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -17,6 +18,7 @@ import yaml
 
 from simulator import run_experiment
 from simulator.cli import main
+from simulator.config import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTBOOK = ROOT / "scenarios" / "textbook"
@@ -219,3 +221,19 @@ def test_ctrl_c_stops_the_workers_at_once_and_keeps_what_was_stored(tmp_path):
             pass
         proc.stderr.close()
     assert _stored(out / "results.sqlite") < 2 * 2 * 20
+
+
+def test_dask_without_dask_installed_is_a_clear_exit_2(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if Dask were not installed
+    path = tmp_path / "exp.yaml"
+    path.write_text(yaml.safe_dump(design()))
+    out = tmp_path / "res"
+    assert main(["experiment", str(path), "--dask", "local", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"{path}: --dask: Dask is an optional extra and is not installed: "
+        'pip install "supplysim[dask]"\n'
+    )
+    assert captured.out == "" and not out.exists()  # nothing run, nothing written
+    with pytest.raises(ConfigError, match=re.escape('pip install "supplysim[dask]"')):
+        run_experiment(design(), dask="local", write=False)

@@ -34,8 +34,13 @@ import yaml
 
 from simulator import __version__
 from simulator.io import atomic_write_bytes, atomic_write_text
+from simulator.kpis import GROUPS as KPI_GROUPS
+from simulator.kpis import in_group
 from simulator.report import figures as F
-from simulator.report.tables import GROUPS, fmt
+from simulator.report.numbers import fmt
+
+#: The registry's table groups with their KPIs.
+GROUPS = {group: tuple(in_group(group)) for group in KPI_GROUPS}
 
 #: The report's file name inside a results folder.
 REPORT_NAME = "report.html"

@@ -1,75 +1,19 @@
-"""Plain-text tables of a run's KPIs, readable in a terminal and in a log file."""
+"""Plain-text tables of a run's KPIs, readable in a terminal and in a log file.
+
+KPIs are grouped and ordered as the KPI registry (:mod:`simulator.kpis`) says, and formatted by
+:mod:`simulator.report.numbers`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-#: KPI groups in the order a planner reads them.
-GROUPS: dict[str, tuple[str, ...]] = {
-    "Service": (
-        "orders",
-        "units_demanded",
-        "fill_rate",
-        "order_fill_rate",
-        "on_time_rate",
-        "otif_rate",
-        "perfect_order_rate",
-        "order_cycle_days_mean",
-        "order_cycle_days_p95",
-        "lost_sales_units",
-    ),
-    "Inventory": ("on_hand_mean", "backorders_mean", "inventory_turns", "bullwhip_ratio"),
-    "Quality and suppliers": (
-        "defective_delivery_rate",
-        "damaged_delivery_rate",
-        "wrong_item_rate",
-        "supplier_on_time_rate",
-    ),
-    "Money": (
-        "revenue",
-        "cost_purchase",
-        "cost_holding",
-        "cost_ordering",
-        "cost_transport",
-        "cost_handling",
-        "cost_returns",
-        "cost_total",
-        "profit",
-    ),
-    "Customers": (
-        "satisfaction_mean",
-        "nps",
-        "retention_rate",
-        "new_customers",
-        "churned_customers",
-        "active_customers_end",
-        "complaints",
-        "service_desk_wait_hours_mean",
-        "returns_units",
-    ),
-    "Environment": ("co2_kg",),
-}
+from simulator import kpis
+from simulator.report.numbers import fmt
 
 
-def fmt(name: str, value: Any) -> str:
-    """Format one KPI value for a person: rates as percentages, money with separators."""
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool | str):
-        return str(value)
-    if name.endswith("_rate") and name != "bullwhip_ratio":
-        return f"{100 * value:.2f}%"
-    if name.startswith(("cost_", "revenue", "profit")):
-        return f"{value:,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if abs(value) >= 1000:
-        return f"{value:,.1f}"
-    return f"{value:.4g}"
-
-
-def grid(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> str:
+def grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Columns padded to width; first column left-aligned, the rest right-aligned."""
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=False)]
     lines = []
@@ -85,15 +29,16 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") 
 
 def run_table(doc: dict[str, Any], show_empty_groups: bool = False) -> str:
     """The KPI table of one run, grouped, followed by per-product and per-supplier tables."""
-    kpis = doc["kpis"]
+    values = doc["kpis"]
     out = [
         f"Scenario {doc['scenario']!r}  seed {doc['seed']}  replication {doc.get('replication', 0)}"
         f"  horizon {doc['horizon_days']:g} days after {doc['warmup_days']:g} days of warm-up",
         "",
     ]
-    for title, names in GROUPS.items():
-        rows = [(n, fmt(n, kpis.get(n))) for n in names if n in kpis]
-        if not show_empty_groups and all(kpis.get(n) is None for n in names):
+    for title in kpis.GROUPS:
+        names = kpis.in_group(title)
+        rows = [(n, fmt(n, values.get(n))) for n in names if n in values]
+        if not show_empty_groups and all(values.get(n) is None for n in names):
             continue
         out += [grid((title, "value"), rows), ""]
     reasons = doc.get("churn_reasons")
