@@ -81,6 +81,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("folder", metavar="DIR", help="a results folder (run --out or experiment)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "fit",
+        parents=[common],
+        help="fit distributions to a CSV or Excel history and print the scenario snippet",
+    )
+    p.add_argument("file", metavar="FILE", help="a CSV file or an Excel workbook (.xlsx)")
+    p.add_argument(
+        "--column",
+        dest="columns",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a column to fit (repeatable; default: every numeric column)",
+    )
+    p.add_argument("--date-column", metavar="NAME", help="the dates (default: a column 'date')")
+    p.add_argument("--sheet", metavar="NAME", help="worksheet of a workbook (default: the first)")
+    p.add_argument(
+        "--kind",
+        choices=("auto", "demand", "quantity", "lead_time"),
+        default="auto",
+        help="what the numbers are: units per day, units per order, or days (default: by name)",
+    )
+    p.add_argument("--criterion", choices=("aic", "bic"), default="aic", help="rank by (aic)")
+    p.add_argument("--out", metavar="DIR", help="write fit.json and a figure per column here")
+    p.set_defaults(func=cmd_fit)
     return parser
 
 
@@ -195,6 +221,24 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     figures = sorted((path.parent / FIGURES_DIR).glob("fig-*.png"))
     print(f"wrote {path} and {len(figures)} figures in {path.parent / FIGURES_DIR}/")
+    return EXIT_OK
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    """``supplysim fit FILE [--column NAME ...]``."""
+    from simulator.fit import HistoryError, fit_file, fit_text, write_outputs
+
+    try:
+        fits = fit_file(
+            args.file, args.columns, args.date_column, args.sheet, args.kind, args.criterion
+        )
+    except HistoryError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    print("\n".join(fit_text(f) for f in fits).rstrip())
+    if args.out:
+        written = write_outputs(args.out, args.file, fits)
+        print(f"wrote {', '.join(str(p) for p in written)}")
     return EXIT_OK
 
 
