@@ -107,6 +107,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--criterion", choices=("aic", "bic"), default="aic", help="rank by (aic)")
     p.add_argument("--out", metavar="DIR", help="write fit.json and a figure per column here")
     p.set_defaults(func=cmd_fit)
+
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="the closed form beside the simulated value, where a scenario reduces to a "
+        "textbook case",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", nargs="?")
+    p.add_argument(
+        "--self", dest="self_check", action="store_true", help="run the built-in textbook cases"
+    )
+    p.add_argument("--replications", type=int, default=10, help="replications (default 10)")
+    p.add_argument("--days", type=float, help="simulated days per replication after warm-up")
+    p.add_argument("--seed", type=int, help="root random seed (default: the scenario's)")
+    p.add_argument(
+        "--confidence", type=float, default=0.99, help="interval confidence (default 0.99)"
+    )
+    p.set_defaults(func=cmd_check)
     return parser
 
 
@@ -239,6 +257,48 @@ def cmd_fit(args: argparse.Namespace) -> int:
     if args.out:
         written = write_outputs(args.out, args.file, fits)
         print(f"wrote {', '.join(str(p) for p in written)}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """``supplysim check SCENARIO`` / ``supplysim check --self``."""
+    from simulator.check import (
+        agreement_text,
+        check,
+        reduce,
+        reduction_text,
+        self_check,
+        self_text,
+    )
+
+    where = args.scenario or "check"
+    if (args.scenario is None) == (not args.self_check):
+        print("check: give a SCENARIO or --self (not both)", file=sys.stderr)
+        return EXIT_INVALID
+    if args.replications < 2:
+        print(f"{where}: --replications: must be >= 2, got {args.replications}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.days is not None and not args.days > 0:
+        print(f"{where}: --days: must be > 0, got {args.days:g}", file=sys.stderr)
+        return EXIT_INVALID
+    if not 0 < args.confidence < 1:
+        print(f"{where}: --confidence: must be in (0, 1), got {args.confidence:g}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.seed is not None and args.seed < 0:
+        print(f"{where}: --seed: must be >= 0, got {args.seed}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.self_check:
+        agreements = self_check(args.replications, args.days, args.confidence, args.seed)
+        print(self_text(agreements))
+        return EXIT_OK
+    overrides = [] if args.days is None else [f"horizon_days={args.days:g}"]
+    scenario = load_scenario(args.scenario, overrides)
+    reduction = reduce(scenario)
+    print(reduction_text(args.scenario, reduction))
+    if reduction.case is not None:
+        agreement = check(scenario, reduction.case, args.replications, args.confidence, args.seed)
+        print()
+        print(agreement_text(agreement))
     return EXIT_OK
 
 
