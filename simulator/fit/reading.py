@@ -234,12 +234,13 @@ def _date(value: Any, fmt: str | None) -> date | None:
 
 
 def date_column(table: Table) -> str | None:
-    """The date column when none is named: one with a date-like name whose cells are dates."""
+    """The date column when none is named: the first with a name in :data:`DATE_NAMES`.
+
+    Raises:
+        HistoryError: a cell of that column is not a date.
+    """
     for name in table.header:
         if name.strip().lower() in DATE_NAMES:
-            try:
-                dates(table, name)
-            except HistoryError:
-                continue
+            dates(table, name)  # a bad cell in a column named like a date is an error
             return name
     return None

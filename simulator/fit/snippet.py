@@ -101,7 +101,7 @@ def _demand(series: Series, ranking: Ranking) -> Snippet:
     note = (
         f"in customers.segments (add product_mix and promised_days): {how}; "
         f"{ranking.best.name} ranks first for the daily totals. The scenario's demand is "
-        "stationary: the weekday and month profiles below are not in it"
+        "stationary: the weekday and month profiles are not in it"
     )
     mapping = {"segments": [segment]}
     return Snippet(mapping, _dump(mapping), note)
