@@ -81,6 +81,50 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("folder", metavar="DIR", help="a results folder (run --out or experiment)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "fit",
+        parents=[common],
+        help="fit distributions to a CSV or Excel history and print the scenario snippet",
+    )
+    p.add_argument("file", metavar="FILE", help="a CSV file or an Excel workbook (.xlsx)")
+    p.add_argument(
+        "--column",
+        dest="columns",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a column to fit (repeatable; default: every numeric column)",
+    )
+    p.add_argument("--date-column", metavar="NAME", help="the dates (default: a column 'date')")
+    p.add_argument("--sheet", metavar="NAME", help="worksheet of a workbook (default: the first)")
+    p.add_argument(
+        "--kind",
+        choices=("auto", "demand", "quantity", "lead_time"),
+        default="auto",
+        help="what the numbers are: units per day, units per order, or days (default: by name)",
+    )
+    p.add_argument("--criterion", choices=("aic", "bic"), default="aic", help="rank by (aic)")
+    p.add_argument("--out", metavar="DIR", help="write fit.json and a figure per column here")
+    p.set_defaults(func=cmd_fit)
+
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="the closed form beside the simulated value, where a scenario reduces to a "
+        "textbook case",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", nargs="?")
+    p.add_argument(
+        "--self", dest="self_check", action="store_true", help="run the built-in textbook cases"
+    )
+    p.add_argument("--replications", type=int, default=10, help="replications (default 10)")
+    p.add_argument("--days", type=float, help="simulated days per replication after warm-up")
+    p.add_argument("--seed", type=int, help="root random seed (default: the scenario's)")
+    p.add_argument(
+        "--confidence", type=float, default=0.99, help="interval confidence (default 0.99)"
+    )
+    p.set_defaults(func=cmd_check)
     return parser
 
 
@@ -196,6 +240,66 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     figures = sorted((path.parent / FIGURES_DIR).glob("fig-*.png"))
     print(f"wrote {path} and {len(figures)} figures in {path.parent / FIGURES_DIR}/")
+    return EXIT_OK
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    """``supplysim fit FILE [--column NAME ...]``."""
+    from simulator.fit import HistoryError, fit_file, fit_text, write_outputs
+
+    try:
+        fits = fit_file(
+            args.file, args.columns, args.date_column, args.sheet, args.kind, args.criterion
+        )
+    except HistoryError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    print("\n".join(fit_text(f) for f in fits).rstrip())
+    if args.out:
+        written = write_outputs(args.out, args.file, fits)
+        print(f"wrote {', '.join(str(p) for p in written)}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """``supplysim check SCENARIO`` / ``supplysim check --self``."""
+    from simulator.check import (
+        agreement_text,
+        check,
+        reduce,
+        reduction_text,
+        self_check,
+        self_text,
+    )
+
+    where = args.scenario or "check"
+    if (args.scenario is None) == (not args.self_check):
+        print("check: give a SCENARIO or --self (not both)", file=sys.stderr)
+        return EXIT_INVALID
+    if args.replications < 2:
+        print(f"{where}: --replications: must be >= 2, got {args.replications}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.days is not None and not args.days > 0:
+        print(f"{where}: --days: must be > 0, got {args.days:g}", file=sys.stderr)
+        return EXIT_INVALID
+    if not 0 < args.confidence < 1:
+        print(f"{where}: --confidence: must be in (0, 1), got {args.confidence:g}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.seed is not None and args.seed < 0:
+        print(f"{where}: --seed: must be >= 0, got {args.seed}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.self_check:
+        agreements = self_check(args.replications, args.days, args.confidence, args.seed)
+        print(self_text(agreements))
+        return EXIT_OK
+    overrides = [] if args.days is None else [f"horizon_days={args.days:g}"]
+    scenario = load_scenario(args.scenario, overrides)
+    reduction = reduce(scenario)
+    print(reduction_text(args.scenario, reduction))
+    if reduction.case is not None:
+        agreement = check(scenario, reduction.case, args.replications, args.confidence, args.seed)
+        print()
+        print(agreement_text(agreement))
     return EXIT_OK
 
 
