@@ -15,7 +15,7 @@ few more replications, up to a maximum; a candidate surely worse or surely infea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,10 +142,3 @@ def next_replications(c: Candidate, count: int, limit: int) -> list[int]:
     """The next ``count`` replication indexes the candidate lacks, below ``limit``."""
     out = [r for r in range(limit) if r not in c.runs]
     return out[:count]
-
-
-def by_settings(candidates: Iterable[Candidate]) -> Mapping[str, Candidate]:
-    """Candidates keyed by the canonical text of their settings."""
-    from simulator.optimize.problem import canonical
-
-    return {canonical(c.settings): c for c in candidates}

@@ -96,6 +96,11 @@ def _final(search: Search, setup: Setup, candidates: list[Candidate]) -> tuple[C
     """Run the finalists and the base on fresh replications (reusing stored ones); judge them."""
     reps = fresh_replications(setup)
     chosen = finalists(setup, candidates)
+    if not chosen:
+        why = next((c.error for c in candidates if c.error), "no run was made")
+        raise ConfigError(
+            [Problem(setup.file, "variables", f"no setting tried makes a valid scenario: {why}")]
+        )
     fresh = {f"candidate {c.id}": Candidate(c.id, c.settings) for c in chosen}
     fresh[BASE] = Candidate(-1, {})
     for record in search.store.records():
