@@ -198,6 +198,8 @@ def figures(result: OptimizationResult) -> list[tuple[str, str, bytes]]:
 
 
 def _finalist_rows(result: OptimizationResult) -> list[dict[str, Any]]:
+    from simulator.optimize.results import setting_text
+
     setup, cmp = result.setup, result.comparison
     kpi = setup.objectives[0]
     rows = []
@@ -208,7 +210,7 @@ def _finalist_rows(result: OptimizationResult) -> list[dict[str, Any]]:
                 "name": f.name,
                 "winner": f is cmp.winner,
                 "settings": [
-                    json.dumps(f.candidate.settings[p]) if p in f.candidate.settings else "(base)"
+                    setting_text(f.candidate.settings[p]) if p in f.candidate.settings else "(base)"
                     for p in setup.opt.variables
                 ],
                 "kpis": [

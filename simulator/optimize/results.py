@@ -129,7 +129,10 @@ def write_results(
     return out
 
 
-def _setting(value: Any) -> str:
+def setting_text(value: Any) -> str:
+    """A decision variable's value for a person: 6 significant digits, JSON for a mapping."""
+    if isinstance(value, float):
+        return f"{value:.6g}"
     return json.dumps(value) if isinstance(value, dict | list) else str(value)
 
 
@@ -166,7 +169,7 @@ def summary(result: OptimizationResult) -> str:
         ci = f.intervals[kpi]
         d = cmp.pairs.get((BASE, f.name))
         vs = "" if d is None else f"{signed(kpi, d.mean)} (p {p_value(d.p_value)})"
-        settings = [_setting(f.candidate.settings.get(p, "(base)")) for p in opt.variables]
+        settings = [setting_text(f.candidate.settings.get(p, "(base)")) for p in opt.variables]
         mark = " *" if f is cmp.winner else ""
         estimate = mean_pm(kpi, ci.mean, ci.half_width)
         table.append([f.name + mark, *settings, estimate, _bound(f), vs])
@@ -177,7 +180,8 @@ def summary(result: OptimizationResult) -> str:
             "finalist anyway. Widen the ranges, raise the budget or relax a constraint."
         )
     else:
-        lines.append(f"Winner (*): {cmp.winner.name}, meeting every constraint at {conf}.")
+        meets = f", meeting every constraint at {conf}" if opt.constraints else ""
+        lines.append(f"Winner (*): {cmp.winner.name}{meets}.")
         if cmp.runner_up is None:
             lines.append("No other finalist meets every constraint: there is no runner-up.")
         else:

@@ -101,6 +101,7 @@ class Search:
         executor: Any,
         progress: Any = None,
     ) -> None:
+        optuna.logging.set_verbosity(optuna.logging.WARNING)  # the summary says what matters
         self.setup = setup
         self.executor = executor
         self.progress = progress
