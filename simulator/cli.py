@@ -75,6 +75,20 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_experiment)
 
     p = sub.add_parser(
+        "optimize",
+        parents=[common],
+        help="search policy settings for the best objective under KPI constraints",
+    )
+    p.add_argument("optimization", metavar="FILE")
+    p.add_argument("--workers", type=int, help="worker processes (default: all cores; 1: serial)")
+    p.add_argument("--out", metavar="DIR", help="results folder (default: results/<name>/)")
+    p.add_argument("--resume", action="store_true", help="continue the search stored in --out")
+    p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask scheduler (or 'local')")
+    p.add_argument("--budget-runs", type=int, metavar="N", help="override budget.runs")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_optimize)
+
+    p = sub.add_parser(
         "report",
         parents=[common],
         help="(re)build the figures and report.html of a run or experiment folder",
@@ -132,10 +146,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """``supplysim validate FILE...``."""
     status = EXIT_OK
     from simulator.experiment import is_experiment_file, load_design
+    from simulator.optimize import load_problem
+    from simulator.optimize.problem import is_optimization_file
 
     for file in args.files:
         try:
-            if is_experiment_file(file):
+            if is_optimization_file(file):
+                load_problem(file)
+            elif is_experiment_file(file):
                 load_design(file)
             else:
                 load_scenario(file)
@@ -225,6 +243,41 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     print(
         f"wrote {results.out}/ (runs.csv, summary.csv, comparison.csv, experiment.yaml, "
         f"scenario.yaml, provenance.json, results.sqlite, {report.name} with its figures)"
+    )
+    return EXIT_OK
+
+
+def cmd_optimize(args: argparse.Namespace) -> int:
+    """``supplysim optimize FILE ...``."""
+    from simulator.experiment import ExecutorError
+    from simulator.optimize import optimize
+    from simulator.optimize.results import summary
+    from simulator.store import StoreError
+
+    if args.workers is not None and args.workers < 1:
+        print(f"{args.optimization}: --workers: must be >= 1, got {args.workers}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        result = optimize(
+            args.optimization,
+            workers=args.workers,
+            out=args.out,
+            resume=args.resume,
+            dask=args.dask,
+            budget_runs=args.budget_runs,
+            progress=False if args.quiet else None,
+            command=args.argv,
+        )
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    except ExecutorError as exc:
+        print(f"supplysim: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(summary(result))
+    print(
+        f"wrote {result.out}/ (trials.csv, runs.csv, final.csv, best.yaml, optuna.sqlite, "
+        "runs.sqlite, provenance.json, report.html with its figures)"
     )
     return EXIT_OK
 
