@@ -25,10 +25,11 @@ from simulator.experiment.executors import (
     ExecutorError,
     PoolExecutor,
     SerialExecutor,
+    Task,
     make_executor,
 )
 from simulator.experiment.folder import write_results_folder
-from simulator.experiment.runner import execute, run_experiment
+from simulator.experiment.runner import execute, run_experiment, show_progress
 from simulator.experiment.summary import ExperimentResults, Tables, summarise, verdict
 
 __all__ = [
@@ -39,12 +40,14 @@ __all__ = [
     "PoolExecutor",
     "SerialExecutor",
     "Tables",
+    "Task",
     "execute",
     "is_experiment_file",
     "latin_hypercube",
     "load_design",
     "make_executor",
     "run_experiment",
+    "show_progress",
     "summarise",
     "verdict",
     "write_results_folder",
