@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from simulator import kpis as registry
+from simulator.report import numbers
 from simulator.report.figures.common import COLOURS, format_axis, new_figure, num
 
 
@@ -201,11 +202,6 @@ def comparison_figure(
     return fig
 
 
-def _value_text(value: Any) -> str:
-    x = num(value)
-    return f"{x:g}" if x is not None and not isinstance(value, bool) else str(value)
-
-
 def sweep_x(
     summary: Sequence[Mapping[str, Any]], parameter: str | None
 ) -> tuple[dict[int, float], str, dict[int, str], bool]:
@@ -222,10 +218,12 @@ def sweep_x(
     if parameter is not None:
         values = {p: num(first[p].get(parameter)) for p in points}
         if all(v is not None for v in values.values()):
-            labels = {p: f"{values[p]:g}" for p in points}
+            labels = {p: numbers.text(parameter, values[p]) for p in points}
             xs = {p: float(values[p]) for p in points}  # type: ignore[arg-type]
             return xs, parameter, labels, True
-    labels = {p: " / ".join(_value_text(first[p].get(k)) for k in params) or str(p) for p in points}
+    labels = {
+        p: " / ".join(numbers.text(k, first[p].get(k)) for k in params) or str(p) for p in points
+    }
     names = " / ".join(k.rsplit(".", 1)[-1] for k in params)
     return (
         {p: float(p) for p in points},
