@@ -15,7 +15,17 @@ from simulator.report import figures as F
 from simulator.report import numbers
 from simulator.report.folders import ExperimentFolder
 from simulator.report.gallery import FigureItem
-from simulator.report.layout import Cell, Row, Table, days, facts, heading, one_line, table
+from simulator.report.layout import (
+    Cell,
+    Row,
+    Table,
+    days,
+    facts,
+    heading,
+    one_line,
+    provenance_facts,
+    table,
+)
 
 #: Sweep points shown in the report's tables; the rest are in the CSV files.
 MAX_POINTS_SHOWN = 50
@@ -207,5 +217,5 @@ def experiment_page(
         "means": means_tables(results.summary, results.points),
         "items": items,
         "notes": notes,
-        "provenance": folder.provenance,
+        "provenance": provenance_facts(folder.provenance),
     }

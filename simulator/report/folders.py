@@ -20,11 +20,14 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from simulator.store import STORE_NAME, RunRecord, describe_change
+
+if TYPE_CHECKING:
+    from simulator.experiment import Design, ExperimentResults
 
 #: Trace events the figures use; other events (deliveries, ...) are not loaded.
 FIGURE_EVENTS = frozenset(
@@ -208,10 +211,10 @@ def read_runs(path: str | Path) -> tuple[list[RunRecord], dict[str, Any]]:
 class ExperimentFolder:
     """What an experiment report shows, as read from an experiment folder."""
 
-    results: Any
-    """The :class:`simulator.experiment.ExperimentResults` summarised from the stored runs."""
-    design: Any
-    """The :class:`simulator.experiment.Design` of ``experiment.yaml`` and ``scenario.yaml``."""
+    results: ExperimentResults
+    """The tables summarised from the stored runs, as the experiment summarises them."""
+    design: Design
+    """The design of ``experiment.yaml`` and ``scenario.yaml``."""
     provenance: dict[str, Any]
     """Who made the results (empty without ``provenance.json``)."""
 

@@ -31,7 +31,6 @@ from simulator.report.folders import (
     read_run_folder,
 )
 from simulator.report.gallery import FigureItem, experiment_figures, run_figures
-from simulator.report.layout import provenance_facts
 from simulator.report.run_page import run_page
 from simulator.store import STORE_NAME
 
@@ -52,16 +51,11 @@ _ENV = jinja2.Environment(
 def render(template: str, context: Mapping[str, Any]) -> str:
     """A page from one of the report templates (``run.html``, ``experiment.html``).
 
-    The provenance in ``context`` is shown as facts; the time of writing and the version are
-    added here.
+    The time of writing and the version of supplysim are added to ``context`` here.
     """
+    written = datetime.now(UTC).isoformat(timespec="seconds")
     return _ENV.get_template(template).render(
-        {
-            **context,
-            "provenance": provenance_facts(context["provenance"]),
-            "written": datetime.now(UTC).isoformat(timespec="seconds"),
-            "version": __version__,
-        }
+        {**context, "written": written, "version": __version__}
     )
 
 

@@ -21,6 +21,7 @@ from simulator.report.layout import (
     facts,
     heading,
     one_line,
+    provenance_facts,
     table,
     transposed,
     value_cell,
@@ -171,5 +172,5 @@ def run_page(run: RunFolder, items: Sequence[FigureItem], notes: Sequence[str]) 
         "costs": costs_table(parties) if parties else None,
         "items": items,
         "notes": notes,
-        "provenance": run.provenance,
+        "provenance": provenance_facts(run.provenance),
     }
