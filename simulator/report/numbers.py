@@ -47,7 +47,7 @@ def fmt(name: str, value: Any) -> str:
         return MISSING
     how = kind(name)
     if how == "rate":
-        return f"{100 * value:.2f}%"
+        return share(value)
     if how == "money":
         return f"{value:,.2f}"
     if isinstance(value, int):
@@ -55,6 +55,16 @@ def fmt(name: str, value: Any) -> str:
     if abs(value) >= 1000:
         return f"{value:,.1f}"
     return f"{value:.4g}"
+
+
+def share(value: float) -> str:
+    """A share (0..1) of a whole, in percent with two decimals (``95.76%``)."""
+    return f"{100 * value:.2f}%"
+
+
+def days(value: float) -> str:
+    """A duration in days (``365 days``, ``0.5 days``)."""
+    return f"{float(value):g} days"
 
 
 #: Names shown with three decimals in the HTML report (scores and indices in 0..1).

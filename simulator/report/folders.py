@@ -1,0 +1,272 @@
+"""Reading a results folder for a report: typed data from known files, never sniffed text.
+
+A run folder gives its result document (``result.json``), its resolved scenario
+(``scenario.yaml``), its provenance (``provenance.json``) and its event trace (``trace.csv``,
+read by the trace's declared columns, :data:`TRACE_COLUMNS`). An experiment folder gives its runs
+from the results store (``results.sqlite``), and its summary and paired comparisons are computed
+again from them by the experiment's own summary function, with the design read from the
+folder's ``experiment.yaml`` and ``scenario.yaml``: the CSV tables are for people and other
+programs, the report does not parse them back.
+
+Every problem is a :class:`ReportError` naming the file: a user's mistake, not a crash.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+from sys import intern
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from simulator.store import STORE_NAME, RunRecord, describe_change
+
+if TYPE_CHECKING:
+    from simulator.experiment import Design, ExperimentResults
+
+#: Trace events the figures use; other events (deliveries, ...) are not loaded.
+FIGURE_EVENTS = frozenset(
+    {"order_placed", "po_placed", "po_received", "return_restocked", "replacement_delivered"}
+)
+
+
+class ReportError(Exception):
+    """A folder or file cannot be reported on: ``PATH: (what): message``, a user's mistake."""
+
+    def __init__(self, path: str | Path, message: str, what: str = "(file)") -> None:
+        super().__init__(f"{path}: {what}: {message}")
+        self.path = Path(path)
+        self.message = message
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(path, f"cannot read: {exc}") from None
+
+
+def read_json(path: str | Path) -> Any:
+    """A JSON file's content (``ReportError`` if it is missing or not JSON)."""
+    path = Path(path)
+    try:
+        return json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise ReportError(path, f"not valid JSON: {exc}") from None
+
+
+def read_yaml(path: str | Path) -> Any:
+    """A YAML file's content, safely loaded (``ReportError`` if missing or not YAML)."""
+    path = Path(path)
+    try:
+        return yaml.safe_load(_read_text(path))
+    except yaml.YAMLError as exc:
+        raise ReportError(path, f"not valid YAML: {exc}") from None
+
+
+def _optional(reader: Callable[[Path], Any], path: Path) -> dict[str, Any]:
+    """``reader(path)`` if the file exists and holds a mapping, else an empty dict."""
+    if not path.is_file():
+        return {}
+    data = reader(path)
+    return data if isinstance(data, dict) else {}
+
+
+# --- the trace ----------------------------------------------------------------------------------
+
+
+def _count(cell: str) -> int | None:
+    return int(float(cell)) if cell else None
+
+
+def _flag(cell: str) -> bool:
+    return cell == "True"
+
+
+#: The columns of ``trace.csv`` and how each cell is read; a row of :func:`load_trace` holds them
+#: in this order, like ``RunResult.trace``. Blank cells are ``None`` (``False`` for the flag).
+TRACE_COLUMNS: tuple[tuple[str, Callable[[str], Any]], ...] = (
+    ("time", float),
+    ("event", intern),  # repeated names share one string: long traces fit in memory
+    ("order", str),
+    ("product", intern),
+    ("units", _count),
+    ("on_hand", _count),
+    ("backorders", _count),
+    ("detail", intern),
+    ("replacement", _flag),
+)
+#: The column that older traces do not have: every order of such a trace reads as customer demand.
+OPTIONAL_COLUMNS = frozenset({"replacement"})
+
+
+def load_trace(path: str | Path, events: Collection[str] | None = None) -> list[tuple]:
+    """The rows of a ``trace.csv`` as typed tuples in :data:`TRACE_COLUMNS` order.
+
+    Columns are found by their header names. A trace written before the ``replacement`` column
+    existed reads as if no order were a replacement of returned goods (``False`` in every row),
+    so its bullwhip picture counts replacements as demand.
+
+    Args:
+        path: the trace file.
+        events: keep only these events, and rows that record stock levels (default: every row).
+            :data:`FIGURE_EVENTS` keeps what the figures need and saves memory on long traces.
+    """
+    path = Path(path)
+    try:
+        fh = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ReportError(path, f"cannot read: {exc}") from None
+    rows = []
+    with fh:
+        reader = csv.reader(fh)
+        header = next(reader, None) or []
+        where = {name: i for i, name in enumerate(header)}
+        missing = [n for n, _ in TRACE_COLUMNS if n not in where and n not in OPTIONAL_COLUMNS]
+        if missing:
+            raise ReportError(path, f"not a trace: no column {', '.join(missing)}")
+        readers = [(where.get(name), read) for name, read in TRACE_COLUMNS]
+        on_hand = where["on_hand"]
+        event = where["event"]
+        for line, cells in enumerate(reader, start=2):
+            if events is not None and cells[event] not in events and cells[on_hand] == "":
+                continue
+            try:
+                rows.append(tuple(read(cells[i] if i is not None else "") for i, read in readers))
+            except (ValueError, IndexError) as exc:
+                raise ReportError(path, f"line {line}: {exc}") from None
+    return rows
+
+
+# --- folders ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunFolder:
+    """What a run report shows, as read from a run folder."""
+
+    document: dict[str, Any]
+    """The result document (``result.json``)."""
+    scenario: dict[str, Any]
+    """The resolved scenario as plain data (empty without ``scenario.yaml``)."""
+    provenance: dict[str, Any]
+    """Who made the run (empty without ``provenance.json``)."""
+    trace: list[tuple] | None
+    """The trace rows the figures need (:data:`FIGURE_EVENTS`), or ``None`` without a trace."""
+
+
+def read_run_folder(folder: str | Path) -> RunFolder:
+    """Read a run folder: ``result.json`` (required), the rest when present.
+
+    Raises:
+        ReportError: the folder has no readable result document.
+    """
+    folder = Path(folder)
+    path = folder / "result.json"
+    if not path.is_file():
+        raise ReportError(folder, "not a run folder: no result.json", "(folder)")
+    document = read_json(path)
+    if not isinstance(document, dict) or not isinstance(document.get("kpis"), dict):
+        raise ReportError(path, "not a result document: no kpis")
+    trace_path = folder / "trace.csv"
+    return RunFolder(
+        document,
+        _optional(read_yaml, folder / "scenario.yaml"),
+        _optional(read_json, folder / "provenance.json"),
+        load_trace(trace_path, FIGURE_EVENTS) if trace_path.is_file() else None,
+    )
+
+
+def read_runs(path: str | Path) -> tuple[list[RunRecord], dict[str, Any]]:
+    """Every run in a results store, and the experiment definition stored with them.
+
+    The store is opened read-only, so a report never changes the results it shows.
+    """
+    path = Path(path)
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+            rows = db.execute(
+                "SELECT variant, point, replication, seed, kpis, params, seconds FROM runs"
+            ).fetchall()
+        finally:
+            db.close()
+        definition = json.loads(meta.get("definition") or "{}")
+        records = [
+            RunRecord(v, int(p), int(r), int(s), json.loads(k), json.loads(q), sec)
+            for v, p, r, s, k, q, sec in rows
+        ]
+    except (sqlite3.Error, json.JSONDecodeError) as exc:
+        raise ReportError(path, f"not a results store: {exc}") from None
+    return records, definition
+
+
+@dataclass
+class ExperimentFolder:
+    """What an experiment report shows, as read from an experiment folder."""
+
+    results: ExperimentResults
+    """The tables summarised from the stored runs, as the experiment summarises them."""
+    design: Design
+    """The design of ``experiment.yaml`` and ``scenario.yaml``."""
+    provenance: dict[str, Any]
+    """Who made the results (empty without ``provenance.json``)."""
+
+
+def _comparable(definition: dict[str, Any]) -> dict[str, Any]:
+    """A definition as stored (JSON), without the version: a newer supplysim may report on it."""
+    plain = json.loads(json.dumps(definition, default=str))
+    return {k: v for k, v in plain.items() if k != "version"}
+
+
+def read_experiment_folder(folder: str | Path) -> ExperimentFolder:
+    """Read an experiment folder: its design, and the summary of the runs in its store.
+
+    Raises:
+        ReportError: the folder has no store or no readable ``experiment.yaml``, the store holds
+            no runs, or the runs belong to another definition than the folder's files.
+    """
+    from simulator.config import ConfigError
+    from simulator.experiment import load_design, summarise
+
+    folder = Path(folder)
+    store = folder / STORE_NAME
+    if not store.is_file():
+        raise ReportError(folder, f"not an experiment folder: no {STORE_NAME}", "(folder)")
+    records, stored = read_runs(store)
+    if not records:
+        raise ReportError(store, "no runs to report")
+    try:
+        design = load_design(folder / "experiment.yaml")
+    except ConfigError as exc:
+        first = exc.problems[0]
+        raise ReportError(first.file, first.message, first.path or "(file)") from None
+    if _comparable(stored) != _comparable(design.definition):
+        raise ReportError(
+            store,
+            "its runs belong to another experiment than experiment.yaml and scenario.yaml "
+            f"describe ({describe_change(_comparable(stored), _comparable(design.definition))})",
+        )
+    results = summarise(design, records, design.replications)
+    return ExperimentFolder(results, design, _optional(read_json, folder / "provenance.json"))
+
+
+__all__ = [
+    "FIGURE_EVENTS",
+    "TRACE_COLUMNS",
+    "ExperimentFolder",
+    "ReportError",
+    "RunFolder",
+    "load_trace",
+    "read_experiment_folder",
+    "read_json",
+    "read_runs",
+    "read_run_folder",
+    "read_yaml",
+]
