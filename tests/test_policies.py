@@ -5,6 +5,7 @@ import math
 import pytest
 from scipy import stats
 
+from simulator.build import resolve
 from simulator.config.schema import (
     BaseStockPolicy,
     MinMaxPolicy,
@@ -19,7 +20,6 @@ from simulator.policies import (
     ReorderPointQ,
     economic_order_quantity,
     protection_demand,
-    resolve,
 )
 
 DEMAND = DemandRate(mean=10.0, variance=30.0)
