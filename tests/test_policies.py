@@ -5,7 +5,6 @@ import math
 import pytest
 from scipy import stats
 
-from simulator.build import resolve
 from simulator.config.schema import (
     BaseStockPolicy,
     MinMaxPolicy,
@@ -21,6 +20,7 @@ from simulator.policies import (
     economic_order_quantity,
     protection_demand,
 )
+from simulator.resolve import resolve
 
 DEMAND = DemandRate(mean=10.0, variance=30.0)
 LEAD = LeadTime(mean=4.0, variance=1.0)
