@@ -16,10 +16,10 @@ import numpy as np
 
 from simulator import behaviour
 from simulator.config.schema import Carrier, RandomDisruption, Scenario, Segment, Supplier
-from simulator.distributions import block_sampler, exponential_sampler, uniform_sampler
 from simulator.policies import DemandRate, Rule, VmiBand
 from simulator.resolve import NO_DEMAND, demand_rates, forecast_spec, holding_cost, resolve_rules
 from simulator.rng import Streams
+from simulator.samplers import block_sampler, exponential_sampler, uniform_sampler
 from simulator.sourcing import Backup, Single, Sourcing, Split
 from simulator.specs import (
     BehaviourSpec,

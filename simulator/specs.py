@@ -16,9 +16,8 @@ import numpy as np
 from simulator.behaviour import Loyalty, Sensitivity
 from simulator.forecast import ForecastSpec
 from simulator.policies import Rule
+from simulator.samplers import Sampler
 from simulator.sourcing import Sourcing
-
-Sampler = Callable[[], float]
 
 
 @dataclass(frozen=True, slots=True)
