@@ -34,7 +34,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from simulator import __version__
 from simulator.config import ConfigError, Problem, Scenario, parse_scenario, read_yaml
 from simulator.config.experiment_schema import (
     Experiment,
@@ -49,6 +48,7 @@ from simulator.model import simulate
 from simulator.rng import stream_key
 from simulator.stats import Interval, paired_difference, precise_enough, t_interval
 from simulator.store import STORE_NAME, RunRecord, Store
+from simulator.version import __version__
 
 #: Most replications per task: enough to make the per-task overhead negligible, few enough that
 #: a crash loses little and the workers finish together.

@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from simulator import __version__, behaviour, kpis
+from simulator import behaviour, kpis
 from simulator.records import CYCLE_BIN, ProductTally, Recorder, SegmentSummary
 from simulator.series import variance_ratio
 from simulator.specs import ModelSpec, SupplierSpec
+from simulator.version import __version__
 
 #: The model parts without which some system KPIs are ``null`` (see :func:`kpis.needing`).
 OPTIONAL_PARTS = ("behaviour", "desk", "returns")
