@@ -26,15 +26,16 @@ class Lane:
         self.co2_per_shipment = spec.co2_per_shipment
         self.co2_per_unit = spec.co2_per_unit
 
-    def charge(self, units: int) -> None:
-        """Add the cost and emissions of one shipment of ``units`` units."""
+    def carry(self, units: int, breakable: int) -> int:
+        """Carry one shipment of ``units`` units: its cost and emissions, and its damage.
+
+        Returns:
+            How many of its ``breakable`` units (those not already defective) arrive damaged.
+        """
         rec = self.recorder
         if rec.measuring:
             rec.cost_transport += self.cost_per_shipment + self.cost_per_unit * units
             rec.co2_kg += self.co2_per_shipment + self.co2_per_unit * units
-
-    def damaged(self, units: int) -> int:
-        """How many of ``units`` units arrive damaged."""
-        if self._damage_rng is None or units <= 0:
+        if self._damage_rng is None or breakable <= 0:
             return 0
-        return int(self._damage_rng.binomial(units, self.damage_rate))
+        return int(self._damage_rng.binomial(breakable, self.damage_rate))

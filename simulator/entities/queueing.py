@@ -48,20 +48,21 @@ class FifoServers:
         """An item arrives: a free server takes it now, else it joins the queue."""
         if self.busy < self.servers:
             self.busy += 1
-            self._start(item)
+            # the start of a service, written out here and in _done: this is the per-order path
+            if self._started is not None:
+                self._started(item)
+            Call(self.env, self._hours() / 24.0, self._done, item, FLOW)
         else:
             self.queue.append(item)
-
-    def _start(self, item: Any) -> None:
-        if self._started is not None:
-            self._started(item)
-        Call(self.env, self._hours() / 24.0, self._done, item, FLOW)
 
     def _done(self, event: Call) -> None:
         """A service ends: hand the item on; the server takes the next item waiting, if any."""
         if self._finished is not None:
             self._finished(event.arg)
         if self.queue:
-            self._start(self.queue.popleft())
+            item = self.queue.popleft()
+            if self._started is not None:
+                self._started(item)
+            Call(self.env, self._hours() / 24.0, self._done, item, FLOW)
         else:
             self.busy -= 1

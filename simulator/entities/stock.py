@@ -124,7 +124,9 @@ class Stock:
         if self.forecaster is not None:
             self.sales.close_until(self.env.now)
             forecast = self.forecaster.value
-        units = self.rule.order_quantity(self.position, forecast)
+        # the inventory position, written out (not :attr:`position`): one call less per order
+        position = self.on_hand + self.on_order - self.backorders
+        units = self.rule.order_quantity(position, forecast)
         if units > 0:
             self.place(units)
 

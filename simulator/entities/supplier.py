@@ -155,8 +155,7 @@ class SupplierNode:
         """A shipment reaches the warehouse dock: score the delivery, then inspect or put away."""
         ship: Shipment = event.arg
         now = self.env.now
-        ship.damaged = ship.lane.damaged(ship.units - ship.defective)
-        ship.lane.charge(ship.units)
+        ship.damaged = ship.lane.carry(ship.units, ship.units - ship.defective)
         rec = self.recorder
         if rec.measuring:
             tally = self.tally

@@ -67,8 +67,7 @@ class WarehouseNode:
         lane = order.segment.lane
         if lane.active:
             units = order.qty - order.lost
-            lane.charge(units)
-            order.damaged = lane.damaged(units - order.defective)
+            order.damaged = lane.carry(units, units - order.defective)
         if lane.instant:
             self.deliver(order)
         else:
