@@ -79,17 +79,18 @@ class Model:
 
         inbound = Lane(spec.inbound, rec)
         self.suppliers = {s.id: SupplierNode(env, s, rec, inbound) for s in spec.suppliers}
-        self.warehouse = wh = WarehouseNode(env, spec.picking, rec)
+        order_ids = itertools.count(1)  # customer orders and replacements share the numbers
+        returns = None
+        if spec.returns is not None:
+            lane = Lane(spec.returns.lane, rec)
+            returns = ReturnsNode(env, spec.returns, lane, rec, order_ids)
+        self.warehouse = wh = WarehouseNode(env, spec.picking, rec, returns)
         self.rules = {s.pid: s.rule for s in spec.stocks}
         self.vendor_reviews: list[VendorReview] = []
         express = None if spec.expedite is None else Lane(spec.expedite, rec)
         for stock_spec in spec.stocks:
             wh.stocks[stock_spec.pid] = self._stock(stock_spec, express)
-        order_ids = itertools.count(1)
         self.desk = None if spec.desk is None else ServiceDeskNode(env, spec.desk, rec)
-        if spec.returns is not None:
-            lane = Lane(spec.returns.lane, rec)
-            wh.returns = ReturnsNode(env, spec.returns, lane, rec, order_ids)
         self.segments: list[SegmentDemand] = []
         for seg in spec.segments:
             lane = Lane(seg.lane, rec)

@@ -29,16 +29,21 @@ class WarehouseNode:
         env: the SimPy environment.
         picking: the picking crew, or ``None`` for instant, error-free picking.
         recorder: where facts go.
+        returns: the reverse logistics bad deliveries may go back through, or ``None``.
     """
 
     def __init__(
-        self, env: simpy.Environment, picking: PickingSpec | None, recorder: Recorder
+        self,
+        env: simpy.Environment,
+        picking: PickingSpec | None,
+        recorder: Recorder,
+        returns: ReturnsNode | None = None,
     ) -> None:
         self.env = env
         self.recorder = recorder
-        self.stocks: dict[str, Stock] = {}
+        self.stocks: dict[str, Stock] = {}  # filled by the model as it wires each stock
         self.picking = picking
-        self.returns: ReturnsNode | None = None
+        self.returns = returns
         self.pickers = None
         if picking is not None:
             self.error_rate = picking.error_rate
