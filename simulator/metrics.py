@@ -1,5 +1,9 @@
 """Records to KPIs: the result document of one run, with the KPI names of the product contract.
 
+:func:`measure` reads the closed records (:mod:`simulator.records`) and the plain build specs
+(holding costs, quoted lead times, outages), never an entity; the KPI names are the registry's
+(:mod:`simulator.kpis`).
+
 Every KPI is measured over the horizon after warm-up. A KPI that does not apply to the scenario,
 or whose denominator is zero, is ``None`` (JSON ``null``), never a made-up 0.
 
@@ -20,9 +24,6 @@ from simulator.records import CYCLE_BIN, ProductTally, Recorder, SegmentSummary
 from simulator.series import variance_ratio
 from simulator.specs import ModelSpec, SupplierSpec
 from simulator.version import __version__
-
-#: The model parts without which some system KPIs are ``null`` (see :func:`kpis.needing`).
-OPTIONAL_PARTS = ("behaviour", "desk", "returns")
 
 
 def ratio(num: float, den: float) -> float | None:
@@ -146,9 +147,9 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
         bullwhip_ratio=variance_ratio(rec.daily_ordered, rec.daily_demand, rec.days),
         co2_kg=rec.co2_kg,
     )
-    for part in OPTIONAL_PARTS:
-        for name in kpis.needing(part):
-            out[name] = None
+    for k in kpis.REGISTRY:  # null unless the model part they need is there (filled below)
+        if kpis.SYSTEM in k.scopes and k.needs is not None:
+            out[k.name] = None
     customers, churn_reasons = _customers(rec, spec, out)
 
     suppliers = {}

@@ -103,7 +103,9 @@ class Stock:
     def _close(self, end: float) -> None:
         self.levels.mark(end, self.on_hand, self.backorders, self.on_order)
 
-    def _log(self, event: str, order: object, units: int, detail: str = "", replacement=False):
+    def _log(
+        self, event: str, order: object, units: int, detail: str = "", replacement: bool = False
+    ) -> None:
         self.recorder.log(
             self.env.now,
             event,
