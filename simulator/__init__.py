@@ -8,11 +8,10 @@ The public API, for scripts and notebooks::
     result.kpis["fill_rate"]
 """
 
-__version__ = "0.1.0"
-
-from simulator.config import ConfigError, Problem, Scenario, load_scenario, parse_scenario  # noqa: E402
-from simulator.experiment import ExperimentResults, run_experiment  # noqa: E402
-from simulator.model import RunResult, simulate  # noqa: E402
+from simulator.config import ConfigError, Problem, Scenario, load_scenario, parse_scenario
+from simulator.experiment import ExperimentResults, run_experiment
+from simulator.model import RunResult, simulate
+from simulator.version import __version__
 
 __all__ = [
     "ConfigError",

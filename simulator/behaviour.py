@@ -9,8 +9,7 @@ loyalty rises steeply only above a threshold. See docs/customer-model.md for the
 from __future__ import annotations
 
 import math
-
-from simulator.config.schema import Loyalty, Sensitivity
+from dataclasses import dataclass
 
 # Kinds of bad experience, as bits of a mask (an order can have several).
 LATE = 1
@@ -29,6 +28,29 @@ REASONS = {
     SLOW_SERVICE: "slow_service",
 }
 NO_REASON = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Sensitivity:
+    """Points of experience score each kind of bad experience costs (see the scenario reference)."""
+
+    late_per_day: float
+    notice_softening: float
+    short: float
+    defect: float
+    damage: float
+    wrong_item: float
+    complaint_wait_per_hour: float
+
+
+@dataclass(frozen=True, slots=True)
+class Loyalty:
+    """The logistic stay-probability curve: threshold, steepness and its two plateaus."""
+
+    threshold: float
+    steepness: float
+    min_stay: float
+    max_stay: float
 
 
 def experience(

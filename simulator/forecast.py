@@ -11,28 +11,37 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from simulator.config.schema import Forecast
+
+@dataclass(frozen=True, slots=True)
+class ForecastSpec:
+    """A forecast method: a moving average over ``window`` days, or smoothing with ``alpha``."""
+
+    window: int | None = None
+    """Days averaged (moving average); ``None`` for exponential smoothing."""
+    alpha: float | None = None
+    """Smoothing constant (exponential smoothing); ``None`` for a moving average."""
 
 
 class Forecaster:
     """Forecast of demand per day, updated one observation (one day) at a time.
 
     Args:
-        method: the scenario's forecast (moving average or exponential smoothing).
+        method: the forecast method (moving average or exponential smoothing).
         prior: the forecast before any observation (units per day).
     """
 
-    def __init__(self, method: Forecast, prior: float) -> None:
+    def __init__(self, method: ForecastSpec, prior: float) -> None:
         self.prior = prior
-        if method.moving_average is not None:
-            window = method.moving_average.window
+        if method.window is not None:
+            window = method.window
             self._window: deque[float] | None = deque([prior] * window, maxlen=window)
             self._sum = prior * window
             self.alpha = None
         else:
             self._window = None
-            self.alpha = method.exponential_smoothing.alpha
+            self.alpha = method.alpha
         self.value = prior
         self.observations = 0
 

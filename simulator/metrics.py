@@ -1,5 +1,9 @@
 """Records to KPIs: the result document of one run, with the KPI names of the product contract.
 
+:func:`measure` reads the closed records (:mod:`simulator.records`) and the plain build specs
+(holding costs, quoted lead times, outages), never an entity; the KPI names are the registry's
+(:mod:`simulator.kpis`).
+
 Every KPI is measured over the horizon after warm-up. A KPI that does not apply to the scenario,
 or whose denominator is zero, is ``None`` (JSON ``null``), never a made-up 0.
 
@@ -11,59 +15,15 @@ their denominators (its outcome is unknown).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from simulator import __version__
-from simulator.records import CYCLE_BIN, ProductTally, variance_ratio
-
-if TYPE_CHECKING:
-    from simulator.model import Model
-
-#: KPIs that need the customer behaviour model; ``None`` while customers never churn.
-BEHAVIOUR_KPIS = (
-    "satisfaction_mean",
-    "nps",
-    "retention_rate",
-    "new_customers",
-    "churned_customers",
-    "active_customers_end",
-    "complaints",
-    "service_desk_wait_hours_mean",
-    "returns_units",
-)
-
-#: Whether a higher value of a KPI is better (for tables and verdicts); absent: no direction.
-HIGHER_IS_BETTER = {
-    "fill_rate": True,
-    "order_fill_rate": True,
-    "on_time_rate": True,
-    "otif_rate": True,
-    "perfect_order_rate": True,
-    "order_cycle_days_mean": False,
-    "order_cycle_days_p95": False,
-    "backorders_mean": False,
-    "lost_sales_units": False,
-    "inventory_turns": True,
-    "cost_holding": False,
-    "cost_ordering": False,
-    "cost_purchase": False,
-    "cost_transport": False,
-    "cost_handling": False,
-    "cost_returns": False,
-    "cost_total": False,
-    "revenue": True,
-    "profit": True,
-    "satisfaction_mean": True,
-    "nps": True,
-    "retention_rate": True,
-    "defective_delivery_rate": False,
-    "wrong_item_rate": False,
-    "supplier_on_time_rate": True,
-    "bullwhip_ratio": False,
-    "co2_kg": False,
-}
+from simulator import behaviour, kpis
+from simulator.records import CYCLE_BIN, ProductTally, Recorder, SegmentSummary
+from simulator.series import variance_ratio
+from simulator.specs import ModelSpec, SupplierSpec
+from simulator.version import __version__
 
 
 def ratio(num: float, den: float) -> float | None:
@@ -118,34 +78,24 @@ def _service(t: ProductTally, unresolved: int) -> dict[str, Any]:
     }
 
 
-def measure(model: Model) -> dict[str, Any]:
-    """The result document of a finished model run."""
-    sc = model.scenario
-    rec = model.recorder
-    span = model.end - model.warmup
-    stocks = model.warehouse.stocks
-
-    not_yet_due: dict[str, int] = {}
-    for order in rec.open_orders.values():
-        if model.end - order.t_placed <= order.segment.promised_days:
-            pid = order.product.pid
-            not_yet_due[pid] = not_yet_due.get(pid, 0) + 1
+def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
+    """The result document of a finished run: its closed records, read with its build specs."""
+    span = spec.end - spec.warmup_days
+    not_yet_due = rec.not_yet_due
 
     by_product: dict[str, dict[str, Any]] = {}
     cost_holding = inventory_value = cogs = 0.0
     consignment: dict[str, float] = {}  # holding cost of consigned stock, borne by its supplier
-    for pid, stock in stocks.items():
-        t = stock.tally
-        product = sc.product(pid)
-        h = product.holding_cost_per_unit_day
-        h = sc.warehouse.holding_cost_per_unit_day if h is None else h
-        on_hand_mean = stock.area_on_hand / span
-        holding = stock.area_on_hand * h
-        value = on_hand_mean * product.unit_cost
-        sold = t.shipped_units * product.unit_cost
+    for stock in spec.stocks:
+        pid = stock.pid
+        t = rec.products[pid]
+        levels = rec.levels[pid]
+        on_hand_mean = levels.on_hand / span
+        holding = levels.on_hand * stock.holding_cost
+        value = on_hand_mean * stock.unit_cost
+        sold = t.shipped_units * stock.unit_cost
         if stock.consigned:
-            sid = stock.supplier.id
-            consignment[sid] = consignment.get(sid, 0.0) + holding
+            consignment[stock.primary] = consignment.get(stock.primary, 0.0) + holding
             holding = 0.0
         cost_holding += holding
         inventory_value += value
@@ -153,8 +103,8 @@ def measure(model: Model) -> dict[str, Any]:
         row = _service(t, not_yet_due.get(pid, 0))
         row.update(
             on_hand_mean=on_hand_mean,
-            backorders_mean=stock.area_backorders / span,
-            on_order_mean=stock.area_on_order / span,
+            backorders_mean=levels.backorders / span,
+            on_order_mean=levels.on_order / span,
             purchase_orders=t.po_count,
             units_ordered=t.po_units,
             units_received=t.units_received,
@@ -169,8 +119,9 @@ def measure(model: Model) -> dict[str, Any]:
         )
         by_product[pid] = row
 
-    total = _merge([s.tally for s in stocks.values()])
-    kpis = _service(total, sum(not_yet_due.values()))
+    levels = [rec.levels[s.pid] for s in spec.stocks]
+    total = _merge([rec.products[s.pid] for s in spec.stocks])
+    out = _service(total, sum(not_yet_due.values()))
     cost = {
         "cost_holding": cost_holding,
         "cost_ordering": total.cost_ordering,
@@ -182,9 +133,9 @@ def measure(model: Model) -> dict[str, Any]:
     }
     cost["cost_total"] = sum(cost.values())
     deliveries = sum(s.deliveries for s in rec.suppliers.values())
-    kpis.update(
-        backorders_mean=sum(s.area_backorders for s in stocks.values()) / span,
-        on_hand_mean=sum(s.area_on_hand for s in stocks.values()) / span,
+    out.update(
+        backorders_mean=sum(lv.backorders for lv in levels) / span,
+        on_hand_mean=sum(lv.on_hand for lv in levels) / span,
         inventory_turns=ratio(cogs * 365.0 / span, inventory_value),
         **cost,
         revenue=total.revenue,
@@ -196,99 +147,88 @@ def measure(model: Model) -> dict[str, Any]:
         bullwhip_ratio=variance_ratio(rec.daily_ordered, rec.daily_demand, rec.days),
         co2_kg=rec.co2_kg,
     )
-    for name in BEHAVIOUR_KPIS:
-        kpis[name] = None
-    customers, churn_reasons = _customers(model, kpis)
+    for k in kpis.REGISTRY:  # null unless the model part they need is there (filled below)
+        if kpis.SYSTEM in k.scopes and k.needs is not None:
+            out[k.name] = None
+    customers, churn_reasons = _customers(rec, spec, out)
 
     suppliers = {}
-    for sid, node in model.suppliers.items():
-        t = rec.supplier(sid)
+    for sup in spec.suppliers:
+        t = rec.suppliers[sup.id]
         lead_mean = ratio(t.lead_sum, t.deliveries)
         lead_sd = None
         if t.deliveries > 1:
             var = (t.lead_sumsq - t.deliveries * lead_mean**2) / (t.deliveries - 1)
             lead_sd = float(np.sqrt(max(0.0, var)))
-        suppliers[sid] = {
+        suppliers[sup.id] = {
             "orders": t.orders,
             "deliveries": t.deliveries,
             "on_time_rate": ratio(t.on_time, t.deliveries),
-            "quoted_lead_time_days": node.quoted,
+            "quoted_lead_time_days": sup.quoted,
             "units_delivered": t.units,
             "dppm": ratio(t.defective_units * 1e6, t.units),
             "lead_time_days_mean": lead_mean,
             "lead_time_days_sd": lead_sd,
             "cost_purchase": t.cost_purchase,
             "cost_ordering": t.cost_ordering,
-            "disruption_days": node.down_days(model.warmup, model.end),
-            "cost_holding_consignment": consignment.get(sid, 0.0),
+            "disruption_days": sup.down_days(spec.warmup_days, spec.end),
+            "cost_holding_consignment": consignment.get(sup.id, 0.0),
         }
-        suppliers[sid].update(_plant_figures(model, node, span))
-    _score(model, suppliers, span)
-    costs_by_party = _costs_by_party(kpis, suppliers)
+        suppliers[sup.id].update(_plant_figures(rec, sup, span))
+    _score(spec, suppliers, span)
+    costs_by_party = _costs_by_party(out, suppliers)
 
     return {
-        "scenario": sc.name,
-        "seed": model.seed,
-        "replication": model.replication,
-        "horizon_days": sc.horizon_days,
-        "warmup_days": sc.warmup_days,
+        "scenario": spec.name,
+        "seed": spec.seed,
+        "replication": spec.replication,
+        "horizon_days": spec.horizon_days,
+        "warmup_days": spec.warmup_days,
         "version": __version__,
-        "kpis": kpis,
+        "kpis": out,
         "by_product": by_product,
         "suppliers": suppliers,
-        "policies": {pid: rule.describe() for pid, rule in model.rules.items()},
+        "policies": {s.pid: s.rule.describe() for s in spec.stocks},
         "customers": customers,
         "churn_reasons": churn_reasons,
         "costs_by_party": costs_by_party,
     }
 
 
-def _plant_figures(model: Model, node: Any, span: float) -> dict[str, Any]:
+def _plant_figures(rec: Recorder, sup: SupplierSpec, span: float) -> dict[str, Any]:
     """The supplier's own side: production, finished goods, its costs and its bullwhip."""
-    if not node.plants:
+    if not sup.plants:
         return {}
     out = {"units_made": 0, "finished_goods_mean": 0.0, "cost_production": 0.0}
     out.update(cost_production_changes=0.0, cost_holding_finished_goods=0.0)
     ratios = {}
-    for pid, plant in node.plants.items():
-        plant._mark(model.end)
-        out["units_made"] += plant.made
-        out["finished_goods_mean"] += plant.area_finished / span
-        out["cost_production"] += plant.cost_production
-        out["cost_production_changes"] += plant.cost_changes
-        out["cost_holding_finished_goods"] += (
-            plant.area_finished * plant.cfg.holding_cost_per_unit_day
-        )
-        ratios[pid] = variance_ratio(plant.daily_made, plant.daily_demand, model.recorder.days)
+    for plant in sup.plants:
+        t = rec.plants[sup.id][plant.pid]
+        out["units_made"] += t.made
+        out["finished_goods_mean"] += t.area_finished / span
+        out["cost_production"] += t.cost_production
+        out["cost_production_changes"] += t.cost_changes
+        out["cost_holding_finished_goods"] += t.area_finished * plant.holding_cost_per_unit_day
+        ratios[plant.pid] = variance_ratio(t.daily_made, t.daily_demand, rec.days)
     out["production_bullwhip_ratio_by_product"] = ratios
-    out["production_bullwhip_ratio"] = (
-        next(iter(ratios.values())) if len(ratios) == 1 else _pooled(node, model.recorder.days)
-    )
+    if len(ratios) == 1:
+        out["production_bullwhip_ratio"] = next(iter(ratios.values()))
+    else:  # a multi-product plant: all its products' output against their demand
+        t = rec.suppliers[sup.id]
+        out["production_bullwhip_ratio"] = variance_ratio(t.made, t.demand, rec.days)
     return out
 
 
-def _pooled(node: Any, days: int) -> float | None:
-    """Production bullwhip of a multi-product plant: all its products' output against demand."""
-    return variance_ratio(node.made_total, node.demand_total, days)
-
-
-def _score(model: Model, suppliers: dict[str, dict[str, Any]], span: float) -> None:
+def _score(spec: ModelSpec, suppliers: dict[str, dict[str, Any]], span: float) -> None:
     """Add each supplier's weighted scorecard score (0..1) and its parts."""
-    w = model.scenario.scorecard.weights
-    weights = {
-        "on_time": w.on_time,
-        "quality": w.quality,
-        "lead_time_consistency": w.lead_time_consistency,
-        "cost": w.cost,
-        "availability": w.availability,
-    }
+    weights = dict(spec.scorecard)
     total = sum(weights.values())
     cheapest: dict[str, float] = {}
-    for node in model.suppliers.values():
-        for pid, cost in node.unit_cost.items():
+    for sup in spec.suppliers:
+        for pid, cost in sup.unit_cost.items():
             cheapest[pid] = min(cheapest.get(pid, cost), cost)
-    for sid, row in suppliers.items():
-        node = model.suppliers[sid]
+    for sup in spec.suppliers:
+        row = suppliers[sup.id]
         mean, sd = row["lead_time_days_mean"], row["lead_time_days_sd"]
         parts = {
             "on_time": row["on_time_rate"],
@@ -297,7 +237,7 @@ def _score(model: Model, suppliers: dict[str, dict[str, Any]], span: float) -> N
                 None if mean is None or sd is None or mean <= 0 else 1 / (1 + sd / mean)
             ),
             "cost": float(
-                np.mean([cheapest[p] / c if c > 0 else 1.0 for p, c in node.unit_cost.items()])
+                np.mean([cheapest[p] / c if c > 0 else 1.0 for p, c in sup.unit_cost.items()])
             ),
             "availability": max(0.0, 1 - row["disruption_days"] / span),
         }
@@ -350,41 +290,56 @@ def _costs_by_party(kpis: dict[str, Any], suppliers: dict[str, dict[str, Any]]) 
     return {"warehouse": warehouse, "suppliers": by_supplier, "chain": chain}
 
 
-def _customers(model: Model, kpis: dict[str, Any]) -> tuple[dict | None, dict | None]:
-    """Fill the customer KPIs from the behavioural segments; per-segment detail and reasons."""
-    rec = model.recorder
-    if model.scenario.warehouse.returns is not None:
-        kpis["returns_units"] = rec.returns_units
-    segments = [seg for seg in model.segments if seg.behaves]
-    if not segments:
+def _customers(
+    rec: Recorder, spec: ModelSpec, out: dict[str, Any]
+) -> tuple[dict | None, dict | None]:
+    """Fill the customer KPIs from the segments' summaries; per-segment detail and reasons."""
+    if spec.returns is not None:
+        out["returns_units"] = rec.returns_units
+    rows = list(rec.segments.values())
+    if not rows:
         return None, None
-    per = {seg.id: seg.summary() for seg in segments}
-    rows = list(per.values())
-    active = sum(r["active_customers_end"] for r in rows)
-    answers = sum(r["survey_answers"] for r in rows)
-    promoters = sum(seg.promoter_answers for seg in segments)
-    detractors = sum(seg.detractor_answers for seg in segments)
+    per = {sid: _segment(r) for sid, r in rec.segments.items()}
+    active = sum(r.active_customers_end for r in rows)
     satisfaction = sum(
-        r["satisfaction_mean"] * r["active_customers_end"]
-        for r in rows
-        if r["active_customers_end"]
+        r.satisfaction_mean * r.active_customers_end for r in rows if r.active_customers_end
     )
     reasons: dict[str, int] = {}
     for r in rows:
-        for name, n in r["churn_reasons"].items():
+        for name, n in r.churn_reasons.items():
             reasons[name] = reasons.get(name, 0) + n
-    kpis.update(
+    out.update(
         satisfaction_mean=ratio(satisfaction, active),
-        nps=100.0 * (promoters - detractors) / answers if answers else None,
-        retention_rate=ratio(
-            sum(r["retained"] for r in rows), sum(r["retention_cohort"] for r in rows)
+        nps=behaviour.nps(
+            sum(r.promoter_answers for r in rows),
+            sum(r.detractor_answers for r in rows),
+            sum(r.survey_answers for r in rows),
         ),
-        new_customers=sum(r["new_customers"] for r in rows),
-        churned_customers=sum(r["churned_customers"] for r in rows),
+        retention_rate=ratio(sum(r.retained for r in rows), sum(r.retention_cohort for r in rows)),
+        new_customers=sum(r.new_customers for r in rows),
+        churned_customers=sum(r.churned_customers for r in rows),
         active_customers_end=active,
         complaints=rec.complaints,
         service_desk_wait_hours_mean=(
-            ratio(rec.desk_wait_hours, rec.desk_served) if model.desk is not None else None
+            ratio(rec.desk_wait_hours, rec.desk_served) if spec.desk is not None else None
         ),
     )
     return per, dict(sorted(reasons.items()))
+
+
+def _segment(r: SegmentSummary) -> dict[str, Any]:
+    """One segment's customer KPIs."""
+    return {
+        "active_customers_end": r.active_customers_end,
+        "new_customers": r.new_customers,
+        "churned_customers": r.churned_customers,
+        "retention_rate": ratio(r.retained, r.retention_cohort),
+        "retention_cohort": r.retention_cohort,
+        "retained": r.retained,
+        "satisfaction_mean": r.satisfaction_mean,
+        "nps": behaviour.nps(r.promoter_answers, r.detractor_answers, r.survey_answers),
+        "survey_answers": r.survey_answers,
+        "complaints": r.complaints,
+        "orders_per_churned_customer_mean": ratio(r.churned_orders, r.churned_customers),
+        "churn_reasons": r.churn_reasons,
+    }

@@ -1,85 +1,36 @@
-"""Builds the SimPy world from a Scenario and runs it: the only bridge from config to SimPy.
+"""Wires the SimPy world from the build step's specs and runs it.
 
 ``simulate(scenario, seed=..., replication=...)`` is the one call most code needs: it builds the
-model, runs warm-up plus horizon, and returns a :class:`RunResult` with the KPIs (see
-:mod:`simulator.metrics`) and, when asked for, the event trace.
+specs (:mod:`simulator.build`), wires the entities, runs warm-up plus horizon, closes the records
+and returns a :class:`RunResult` with the KPIs (see :mod:`simulator.metrics`) and, when asked
+for, the event trace.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import simpy
 
-from simulator.config.schema import Scenario, Supplier
+from simulator.build import build
+from simulator.config.schema import Scenario
 from simulator.entities.carrier import Lane
 from simulator.entities.customers import BehaviouralSegment, SegmentDemand
 from simulator.entities.returns import ReturnsNode
 from simulator.entities.service_desk import ServiceDeskNode
-from simulator.entities.supplier import Plant, SupplierNode
-from simulator.entities.warehouse import Stock, VendorReview, WarehouseNode
+from simulator.entities.stock import Stock
+from simulator.entities.supplier import SupplierNode
+from simulator.entities.vendor import VendorReview
+from simulator.entities.warehouse import WarehouseNode
 from simulator.events import REVIEW, WARMUP_END, Call
 from simulator.forecast import DailyTotals, Forecaster
-from simulator.policies import DemandRate, LeadTime, Rule, VmiBand, resolve
+from simulator.metrics import measure
+from simulator.policies import VmiBand
 from simulator.records import Recorder
 from simulator.rng import Streams
-
-
-def demand_rates(sc: Scenario) -> dict[str, DemandRate]:
-    """Mean and variance of each product's demand per day, summed over the segments.
-
-    A segment's orders for product p form a Poisson process of rate λ = count x orders per
-    customer per day x share of p; with order size K the daily demand is compound Poisson with
-    mean λ E[K] and variance λ E[K²].
-    """
-    out: dict[str, list[float]] = {}
-    for seg in sc.customers.segments:
-        k_mean, k_var = seg.quantity.int_moments()
-        for pid, share in seg.product_mix.items():
-            lam = seg.count * seg.orders_per_customer_per_day * share
-            acc = out.setdefault(pid, [0.0, 0.0])
-            acc[0] += lam * k_mean
-            acc[1] += lam * (k_var + k_mean**2)
-    return {pid: DemandRate(mean, var) for pid, (mean, var) in out.items()}
-
-
-def lead_time(sc: Scenario, supplier: Supplier) -> LeadTime:
-    """Moments of order-to-available time: processing + lead time + transit + inspection.
-
-    Production time and waits for capacity or outages are left out: they depend on the load.
-    """
-    parts = [supplier.order_processing_days, supplier.lead_time_days]
-    carrier = sc.carrier(sc.warehouse.inbound_carrier)
-    if carrier is not None:
-        parts.append(carrier.transit_days)
-    if sc.warehouse.inspection is not None:
-        parts.append(sc.warehouse.inspection.days)
-    return LeadTime(sum(d.mean for d in parts), sum(d.variance for d in parts))
-
-
-def holding_cost(sc: Scenario, pid: str) -> float:
-    """Holding cost per unit per day of product ``pid``."""
-    own = sc.product(pid).holding_cost_per_unit_day
-    return sc.warehouse.holding_cost_per_unit_day if own is None else own
-
-
-def resolve_rules(sc: Scenario) -> dict[str, Rule]:
-    """Every product's policy with its numbers decided (service levels, EOQ)."""
-    rates = demand_rates(sc)
-    rules = {}
-    for pid, policy in sc.warehouse.policies.items():
-        supplier = sc.primary_supplier(pid)
-        rules[pid] = resolve(
-            policy,
-            rates.get(pid, DemandRate(0.0, 0.0)),
-            lead_time(sc, supplier),
-            supplier.order_cost,
-            holding_cost(sc, pid),
-        )
-    return rules
+from simulator.specs import StockSpec
 
 
 @dataclass
@@ -116,114 +67,89 @@ class Model:
         replication: int = 0,
         trace: bool = False,
     ) -> None:
-        sc = scenario
-        self.scenario = sc
-        self.seed = sc.seed if seed is None else int(seed)
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else int(seed)
         self.replication = replication
-        self.streams = streams = Streams(self.seed, replication)
+        self.streams = Streams(self.seed, replication)
+        self.spec = spec = build(scenario, self.streams)
         self.env = env = simpy.Environment()
-        self.warmup = sc.warmup_days
-        self.end = sc.warmup_days + sc.horizon_days
+        self.warmup = spec.warmup_days
+        self.end = spec.end
         self.recorder = rec = Recorder(self.warmup, self.end, trace)
 
-        inbound = Lane(sc.carrier(sc.warehouse.inbound_carrier), streams, "inbound", rec)
-        self.suppliers = {
-            s.id: SupplierNode(env, s, sc, streams, rec, inbound, sc.warehouse.inspection)
-            for s in sc.suppliers
-        }
-        self.warehouse = wh = WarehouseNode(env, sc.warehouse.picking, streams, rec)
+        inbound = Lane(spec.inbound, rec)
+        self.suppliers = {s.id: SupplierNode(env, s, rec, inbound) for s in spec.suppliers}
+        order_ids = itertools.count(1)  # customer orders and replacements share the numbers
+        returns = None
+        if spec.returns is not None:
+            lane = Lane(spec.returns.lane, rec)
+            returns = ReturnsNode(env, spec.returns, lane, rec, order_ids)
+        self.warehouse = wh = WarehouseNode(env, spec.picking, rec, returns)
+        self.rules = {s.pid: s.rule for s in spec.stocks}
         self.vendor_reviews: list[VendorReview] = []
-        self.rules = resolve_rules(sc)
-        rates = demand_rates(sc)
-        express = None
-        if sc.warehouse.expedite is not None:
-            lane = Lane(sc.carrier(sc.warehouse.expedite.carrier), streams, "expedite", rec)
-            express = (sc.warehouse.expedite.backorder_threshold, lane)
-        for s in sc.suppliers:
-            if s.production is not None:
-                node = self.suppliers[s.id]
-                for pid in s.products:
-                    if pid in self.rules:
-                        prior = rates.get(pid, DemandRate(0.0, 0.0)).mean
-                        node.plants[pid] = Plant(env, node, pid, s.production, prior, rec)
-        for pid, rule in self.rules.items():
-            supplier = self.suppliers[sc.primary_supplier(pid).id]
-            initial = sc.warehouse.initial_stock.get(pid, rule.target)
-            stock = Stock(
-                env,
-                pid,
-                sc.product(pid).price,
-                rule,
-                supplier,
-                initial,
-                sc.warehouse.unmet_demand == "backorder",
-                wh,
-                rec,
-                streams.generator(f"stock/{pid}/defective_picks"),
-            )
-            wh.stocks[pid] = stock
-            sourcing = sc.warehouse.sourcing.get(pid)
-            if sourcing is not None and sourcing.rule != "single":
-                stock.sourcing = sourcing
-                stock.suppliers = {s.id: self.suppliers[s.id] for s in sc.suppliers_of(pid)}
-            stock.expedite = express
-            for node in {self.suppliers[s.id] for s in sc.suppliers_of(pid)}:
-                plant = node.plants.get(pid)
-                if plant is not None:
-                    stock.supplier_demand += [plant.daily_demand, node.demand_total]
-            self._plan_reviews(stock, rates.get(pid, DemandRate(0.0, 0.0)).mean)
-        order_ids = itertools.count(1)
-        self.desk = (
-            ServiceDeskNode(env, sc.service_desk, streams, rec) if sc.service_desk else None
-        )
-        returns = sc.warehouse.returns
-        if returns is not None:
-            lane = Lane(sc.carrier(returns.carrier), streams, "returns", rec)
-            wh.returns = ReturnsNode(env, returns, lane, streams, rec, order_ids)
-        self.segments = []
-        for seg in sc.customers.segments:
-            lane = Lane(sc.carrier(seg.outbound_carrier), streams, f"segment/{seg.id}", rec)
-            if seg.behaves:
-                node = BehaviouralSegment(
-                    env, seg, wh.stocks, lane, streams, rec, order_ids, self.desk
-                )
+        express = None if spec.expedite is None else Lane(spec.expedite, rec)
+        for stock_spec in spec.stocks:
+            wh.stocks[stock_spec.pid] = self._stock(stock_spec, express)
+        self.desk = None if spec.desk is None else ServiceDeskNode(env, spec.desk, rec)
+        self.segments: list[SegmentDemand] = []
+        for seg in spec.segments:
+            lane = Lane(seg.lane, rec)
+            if seg.behaviour is not None:
+                node = BehaviouralSegment(env, seg, wh.stocks, lane, rec, order_ids, self.desk)
             else:
-                node = SegmentDemand(env, seg, wh.stocks, lane, streams, rec, order_ids)
+                node = SegmentDemand(env, seg, wh.stocks, lane, rec, order_ids)
             self.segments.append(node)
         if self.warmup > 0:
             Call(env, self.warmup, lambda ev: rec.start_measuring(env.now), None, WARMUP_END)
 
-    def _plan_reviews(self, stock: Stock, prior: float) -> None:
-        """Who reviews the stock, when, and from which forecast."""
-        env, rule = self.env, stock.rule
-        plant = stock.supplier.plants.get(stock.pid)
+    def _stock(self, spec: StockSpec, express: Lane | None) -> Stock:
+        """One product's stock, wired to its suppliers, their plants and its forecasts."""
+        env, rule = self.env, spec.rule
+        suppliers = {sid: self.suppliers[sid] for sid in spec.suppliers}
+        feeds = []
+        for node in suppliers.values():
+            plant = node.plants.get(spec.pid)
+            if plant is not None:
+                feeds += [plant.tally.daily_demand, node.tally.demand]
+        plant = suppliers[spec.primary].plants.get(spec.pid)
+        forecaster = sales = plant_signal = None
         if isinstance(rule, VmiBand):
-            stock.consigned = rule.consignment
-            forecaster = Forecaster(rule.forecast, prior)
+            vendor = Forecaster(rule.forecast, spec.prior)
             if rule.information == "sales":
-                stock.sales = DailyTotals(forecaster.update)
+                sales = DailyTotals(vendor.update)
                 if plant is not None:
                     # the plant forecasts from the sales it sees (plus any re-orders of rejected
                     # units), through its own daily signal, which it closes before each plan
-                    stock.plant_signal = plant.signal
-            self.vendor_reviews.append(VendorReview(env, stock, forecaster, plant))
-            return
-        if rule.forecast is not None:
-            stock.forecaster = Forecaster(rule.forecast, prior)
-            stock.sales = DailyTotals(stock.forecaster.update)
-        if stock.continuous:
+                    plant_signal = plant.signal
+        elif rule.forecast is not None:
+            forecaster = Forecaster(rule.forecast, spec.prior)
+            sales = DailyTotals(forecaster.update)
+        stock = Stock(
+            env,
+            spec,
+            self.recorder,
+            self.warehouse,
+            suppliers,
+            express=express,
+            feeds=tuple(feeds),
+            forecaster=forecaster,
+            sales=sales,
+            plant_signal=plant_signal,
+        )
+        # who reviews the stock, and when
+        if isinstance(rule, VmiBand):
+            self.vendor_reviews.append(VendorReview(env, stock, vendor, plant))
+        elif stock.continuous:
             Call(env, 0, lambda ev, s=stock: s.review(), None, REVIEW)
         else:
             Call(env, 0, stock.periodic_review, None, REVIEW)
+        return stock
 
     def run(self) -> RunResult:
-        """Run warm-up and horizon; measure."""
-        from simulator.metrics import measure
-
+        """Run warm-up and horizon; close the records; measure."""
         self.env.run(until=self.end)
-        for stock in self.warehouse.stocks.values():
-            stock._mark(self.end)
-        return RunResult(measure(self), self.recorder.trace, self)
+        self.recorder.close(self.end)
+        return RunResult(measure(self.recorder, self.spec), self.recorder.trace, self)
 
 
 def simulate(
@@ -243,7 +169,8 @@ def simulate(
 
     Returns:
         The result document, the trace if asked for, and the finished model.
+
+    Raises:
+        ValueError: when the horizon is not finite.
     """
-    if not math.isfinite(scenario.horizon_days):
-        raise ValueError("horizon_days must be finite")
     return Model(scenario, seed, replication, trace).run()

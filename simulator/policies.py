@@ -1,9 +1,9 @@
 """Replenishment decisions as pure functions: inventory position in, order quantity out; no SimPy.
 
 Each scenario policy becomes a *rule* with resolved numbers (a service level becomes a reorder
-point, ``eoq: true`` becomes a quantity) and one method, :meth:`Rule.order_quantity`, that a
-student can read in isolation. The simulation calls it after each demand (continuous review) or at
-each review (periodic review).
+point, ``eoq: true`` becomes a quantity: :mod:`simulator.build` does that) and one method,
+:meth:`Rule.order_quantity`, that a student can read in isolation. The simulation calls it
+after each demand (continuous review) or at each review (periodic review).
 
 Inventory position = on hand + on order - backorders (lost-sales systems have no backorders).
 """
@@ -13,17 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats
-
-from simulator.config.schema import (
-    BaseStockPolicy,
-    Forecast,
-    MinMaxPolicy,
-    PeriodicPolicy,
-    Policy,
-    ReorderPointPolicy,
-    VmiPolicy,
-)
+from simulator.forecast import ForecastSpec
 
 
 @dataclass(frozen=True)
@@ -49,7 +39,7 @@ class Rule:
     review_days: float | None
     """Review period; ``None`` is continuous review."""
 
-    forecast: Forecast | None = None
+    forecast: ForecastSpec | None = None
     """How the rule forecasts daily demand, when it does (``None``: it does not)."""
 
     def order_quantity(self, position: float, forecast: float = 0.0) -> int:
@@ -236,76 +226,3 @@ def economic_order_quantity(
     if holding_per_day <= 0 or order_cost <= 0:
         raise ValueError("EOQ needs a positive order cost and a positive holding cost")
     return max(1, round(math.sqrt(2 * demand_per_day * order_cost / holding_per_day)))
-
-
-def resolve(
-    policy: Policy,
-    demand: DemandRate,
-    lead: LeadTime,
-    order_cost: float = 0.0,
-    holding_per_day: float = 0.0,
-) -> Rule:
-    """Turn a scenario policy into a rule with every number decided.
-
-    Args:
-        policy: the policy as written in the scenario.
-        demand: the product's demand per day.
-        lead: the replenishment lead time (processing + supply + transit + inspection).
-        order_cost: fixed cost per purchase order (for EOQ).
-        holding_per_day: holding cost per unit per day (for EOQ).
-    """
-    if isinstance(policy, BaseStockPolicy):
-        return OrderUpTo(review_days=policy.review_days, level=policy.level)
-    if isinstance(policy, PeriodicPolicy):
-        if policy.forecast is None:
-            return OrderUpTo(
-                review_days=policy.review_days, level=policy.order_up_to, kind="periodic"
-            )
-        if policy.safety_stock is not None:
-            safety = policy.safety_stock
-        else:
-            _, sd = protection_demand(demand, lead, policy.review_days)
-            safety = float(stats.norm.ppf(policy.service_level) * sd)
-        return ForecastOrderUpTo(
-            review_days=policy.review_days,
-            forecast=policy.forecast,
-            cover_days=policy.review_days + lead.mean,
-            safety_stock=safety,
-            prior=demand.mean,
-        )
-    if isinstance(policy, VmiPolicy):
-        return VmiBand(
-            review_days=policy.review_days,
-            forecast=policy.forecast,
-            min_days=policy.min_days_of_supply,
-            max_days=policy.max_days_of_supply,
-            prior=demand.mean,
-            consignment=policy.consignment,
-            information=policy.information,
-        )
-    if isinstance(policy, MinMaxPolicy):
-        return MinMax(review_days=policy.review_days, low=policy.min, high=policy.max)
-    if isinstance(policy, ReorderPointPolicy):
-        if policy.eoq:
-            quantity = economic_order_quantity(demand.mean, order_cost, holding_per_day)
-        else:
-            quantity = int(policy.order_quantity)
-        safety = None
-        if policy.service_level is not None:
-            mean, sd = protection_demand(demand, lead, policy.review_days or 0.0)
-            safety = float(stats.norm.ppf(policy.service_level) * sd)
-            reorder_point = mean + safety
-        else:
-            reorder_point = float(policy.reorder_point)
-        cover = None
-        if policy.forecast is not None:
-            cover = lead.mean + (policy.review_days or 0.0)
-        return ReorderPointQ(
-            review_days=policy.review_days,
-            forecast=policy.forecast,
-            reorder_point=reorder_point,
-            quantity=quantity,
-            safety_stock=safety,
-            cover_days=cover,
-        )
-    raise TypeError(f"unknown policy {policy!r}")

@@ -1,17 +1,23 @@
 """The recorder: what processes append while the model runs, kept small enough for long runs.
 
-Processes record facts; :mod:`simulator.metrics` turns them into KPIs afterwards. Facts that would
-grow with the number of orders (every cycle time, every event) are kept as incremental aggregates:
-sums, counts, a fixed-resolution histogram for percentiles, per-day totals for variances, and
-time-weighted areas for levels. The full event trace is kept only when asked for.
+Processes record facts; :mod:`simulator.metrics` turns them into KPIs afterwards, reading these
+records only. Facts that would grow with the number of orders (every cycle time, every event) are
+kept as incremental aggregates: sums, counts, a fixed-resolution histogram for percentiles,
+per-day totals for variances, and time-weighted areas for levels (level monitors). The full event
+trace is kept only when asked for.
 
-Everything here is reset at the end of the warm-up, so KPIs describe the measured horizon only.
+Everything here is reset at the end of the warm-up, so KPIs describe the measured horizon only,
+and closed at the end of the run (:meth:`Recorder.close`), after which the records are complete.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+from simulator.series import DailySeries
 
 #: Resolution of the cycle-time histogram (days): percentiles are exact to this.
 CYCLE_BIN = 1e-3
@@ -64,67 +70,6 @@ class Order:
         self.replacement = False
 
 
-class DailySeries:
-    """Per-day totals summarised in constant memory: the variance of a daily series.
-
-    Values are added with the index of the measured day they fall in; days with nothing added
-    count as zeros. Only running sums are kept (shifted by the first day's total for accuracy),
-    so a run of a million days costs no more memory than a run of ten.
-    """
-
-    __slots__ = ("day", "value", "n", "shift", "total", "total_sq")
-
-    def __init__(self) -> None:
-        self.reset()
-
-    def reset(self) -> None:
-        """Forget everything (in place: holders of a reference keep feeding the same series)."""
-        self.day = 0
-        self.value = 0.0
-        self.n = 0
-        self.shift: float | None = None
-        self.total = 0.0
-        self.total_sq = 0.0
-
-    def add(self, day: int, x: float) -> None:
-        """Add ``x`` to day ``day`` (days are added in non-decreasing order)."""
-        if day != self.day:
-            self._close(day)
-        self.value += x
-
-    def _close(self, day: int) -> None:
-        """Finish the current day and the empty days before ``day``."""
-        if self.shift is None:
-            self.shift = self.value
-        for v, count in ((self.value, 1), (0.0, day - self.day - 1)):
-            if count > 0:
-                d = v - self.shift
-                self.n += count
-                self.total += d * count
-                self.total_sq += d * d * count
-        self.day = day
-        self.value = 0.0
-
-    def variance(self, days: int) -> float | None:
-        """Sample variance of the ``days`` daily totals (``None`` with fewer than two days)."""
-        if days < 2:
-            return None
-        copy = DailySeries()
-        copy.day, copy.value, copy.n = self.day, self.value, self.n
-        copy.shift, copy.total, copy.total_sq = self.shift, self.total, self.total_sq
-        copy._close(days)
-        mean = copy.total / copy.n
-        return max(0.0, (copy.total_sq - copy.n * mean * mean) / (copy.n - 1))
-
-
-def variance_ratio(numerator: DailySeries, denominator: DailySeries, days: int) -> float | None:
-    """Var(numerator) / Var(denominator) over ``days`` days; ``None`` if undefined."""
-    var_d = denominator.variance(days)
-    if not var_d:
-        return None
-    return numerator.variance(days) / var_d
-
-
 class ProductTally:
     """Per-product counters of the measured horizon."""
 
@@ -135,7 +80,6 @@ class ProductTally:
         "filled_orders",
         "lost_units",
         "delivered",
-        "units_delivered",
         "on_time",
         "otif",
         "perfect",
@@ -163,7 +107,7 @@ class ProductTally:
     def reset(self) -> None:
         """Zero every counter."""
         self.orders = self.units = self.filled_units = self.filled_orders = 0
-        self.lost_units = self.delivered = self.units_delivered = 0
+        self.lost_units = self.delivered = 0
         self.on_time = self.otif = self.perfect = 0
         self.defective_orders = self.damaged_orders = self.wrong_orders = 0
         self.cycle_sum = 0.0
@@ -189,16 +133,105 @@ class SupplierTally:
         "lead_sumsq",
         "cost_purchase",
         "cost_ordering",
+        "made",
+        "demand",
     )
 
     def __init__(self):
+        self.made = DailySeries()  # units its plants made per day, all products
+        self.demand = DailySeries()  # units of its plants' products demanded per day
         self.reset()
 
     def reset(self) -> None:
-        """Zero every counter."""
+        """Zero every counter (the daily series in place: stocks feed them by reference)."""
         self.orders = self.deliveries = self.on_time = self.units = self.defective_units = 0
         self.lead_sum = self.lead_sumsq = 0.0
         self.cost_purchase = self.cost_ordering = 0.0
+        self.made.reset()
+        self.demand.reset()
+
+
+class StockLevels:
+    """Level monitor of one product's stock: time-weighted areas of on hand, backorders, on order.
+
+    The stock calls :meth:`mark` with its levels just before any of them changes, so each area
+    grows by the level held since the previous mark times the time it was held.
+    """
+
+    __slots__ = ("t", "on_hand", "backorders", "on_order")
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.restart(now)
+
+    def restart(self, now: float) -> None:
+        """Start the areas again from zero at ``now`` (end of warm-up)."""
+        self.t = now
+        self.on_hand = self.backorders = self.on_order = 0.0
+
+    def mark(self, now: float, on_hand: int, backorders: int, on_order: int) -> None:
+        """The levels held since the previous mark were these, until ``now``."""
+        dt = now - self.t
+        if dt:
+            self.on_hand += on_hand * dt
+            self.backorders += backorders * dt
+            self.on_order += on_order * dt
+            self.t = now
+
+
+class PlantTally:
+    """A supplier plant's facts for one product: output, costs and its finished-goods level."""
+
+    __slots__ = (
+        "made",
+        "cost_production",
+        "cost_changes",
+        "daily_made",
+        "daily_demand",
+        "t",
+        "area_finished",
+    )
+
+    def __init__(self, now: float = 0.0) -> None:
+        self.daily_made = DailySeries()
+        self.daily_demand = DailySeries()  # demand for the product, to compare production with
+        self.t = now
+        self.reset(now)
+
+    def reset(self, now: float) -> None:
+        """Zero every counter and the finished-goods area (the series in place)."""
+        self.made = 0
+        self.cost_production = self.cost_changes = 0.0
+        self.daily_made.reset()
+        self.daily_demand.reset()
+        self.t = now
+        self.area_finished = 0.0
+
+    def mark(self, now: float, finished: int) -> None:
+        """``finished`` units of finished goods were held since the previous mark, until ``now``."""
+        self.area_finished += finished * (now - self.t)
+        self.t = now
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSummary:
+    """What a segment of customers who remember reports at the end of the run."""
+
+    active_customers_end: int
+    new_customers: int
+    churned_customers: int
+    retention_cohort: int
+    """Customers active at the end of the warm-up."""
+    retained: int
+    """Of those, customers still active at the end."""
+    satisfaction_mean: float | None
+    """Mean satisfaction of the customers active at the end."""
+    survey_answers: int
+    promoter_answers: int
+    detractor_answers: int
+    complaints: int
+    churned_orders: int
+    """Orders the churned customers had placed, over their lifetime."""
+    churn_reasons: dict[str, int]
 
 
 class Recorder:
@@ -219,7 +252,9 @@ class Recorder:
         "on_hand",
         "backorders",
         "detail",
+        "replacement",
     )
+    """Columns of a trace row; ``replacement`` is true for an order that replaces returned units."""
 
     def __init__(self, warmup: float, end: float, trace: bool = False):
         self.warmup = warmup
@@ -229,17 +264,21 @@ class Recorder:
         self.trace: list[tuple] | None = [] if trace else None
         self.products: dict[str, ProductTally] = {}
         self.suppliers: dict[str, SupplierTally] = {}
+        self.levels: dict[str, StockLevels] = {}
+        self.plants: dict[str, dict[str, PlantTally]] = {}  # by supplier, then product
+        self.segments: dict[str, SegmentSummary] = {}  # written at the end of the run
         self.open_orders: dict[int, Order] = {}
+        self.not_yet_due: dict[str, int] = {}  # open orders at the end not yet due, by product
         self._zero()
         self.daily_demand = DailySeries()  # all products together, for the bullwhip ratio
         self.daily_ordered = DailySeries()
         self.resettables: list[Any] = []
+        self._closers: list[Callable[[float], None]] = []
 
     def _zero(self) -> None:
         """Zero the whole-system counters."""
         self.cost_transport = self.cost_handling = self.cost_returns = self.cost_service = 0.0
         self.co2_kg = 0.0
-        self.shipments_out = 0
         self.returns_units = 0
         self.complaints = 0
         self.desk_served = 0
@@ -259,6 +298,33 @@ class Recorder:
             tally = self.suppliers[sid] = SupplierTally()
         return tally
 
+    def stock_levels(self, pid: str, now: float) -> StockLevels:
+        """The level monitor of product ``pid``'s stock (created at ``now``)."""
+        levels = self.levels[pid] = StockLevels(now)
+        return levels
+
+    def plant(self, sid: str, pid: str, now: float) -> PlantTally:
+        """The tally of supplier ``sid``'s plant making ``pid`` (created at ``now``)."""
+        tally = self.plants.setdefault(sid, {})[pid] = PlantTally(now)
+        return tally
+
+    def on_close(self, fn: Callable[[float], None]) -> None:
+        """Have ``fn(end)`` called at the end of the run (to close levels, write summaries)."""
+        self._closers.append(fn)
+
+    def close(self, end: float) -> None:
+        """End of the run: the records become complete.
+
+        Every level's area is closed at ``end``, the segments write their summaries, and the open
+        orders that could still arrive on time (their outcome is unknown) are counted.
+        """
+        for fn in self._closers:
+            fn(end)
+        for order in self.open_orders.values():
+            if end - order.t_placed <= order.segment.promised_days:
+                pid = order.product.pid
+                self.not_yet_due[pid] = self.not_yet_due.get(pid, 0) + 1
+
     def start_measuring(self, now: float) -> None:
         """End of warm-up: zero every statistic; levels restart their time averages now."""
         self.measuring = True
@@ -266,6 +332,11 @@ class Recorder:
             tally.reset()
         for tally in self.suppliers.values():
             tally.reset()
+        for levels in self.levels.values():
+            levels.restart(now)
+        for plants in self.plants.values():
+            for plant in plants.values():
+                plant.reset(now)
         self.open_orders.clear()
         self._zero()
         self.daily_demand = DailySeries()
@@ -294,6 +365,9 @@ class Recorder:
         on_hand: Any = "",
         backorders: Any = "",
         detail: str = "",
+        replacement: bool = False,
     ) -> None:
         """Append one trace row (only call when ``self.trace`` is not ``None``)."""
-        self.trace.append((now, event, order, product, units, on_hand, backorders, detail))
+        self.trace.append(
+            (now, event, order, product, units, on_hand, backorders, detail, replacement)
+        )

@@ -46,8 +46,3 @@ class Streams:
         self._issued.add(name)
         seq = np.random.SeedSequence(self.seed, spawn_key=(self.replication, stream_key(name)))
         return np.random.Generator(np.random.PCG64(seq))
-
-    @property
-    def names(self) -> list[str]:
-        """Names of the streams issued so far (for provenance and debugging)."""
-        return sorted(self._issued)

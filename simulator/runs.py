@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from simulator import __version__
 from simulator.config import Scenario, load_scenario
 from simulator.io import write_csv, write_json, write_yaml
 from simulator.model import RunResult, simulate
 from simulator.records import Recorder
+from simulator.version import __version__
 
 
 def run(

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from simulator import __version__
+from simulator.version import __version__
 
 STORE_NAME = "results.sqlite"
 

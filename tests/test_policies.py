@@ -19,8 +19,8 @@ from simulator.policies import (
     ReorderPointQ,
     economic_order_quantity,
     protection_demand,
-    resolve,
 )
+from simulator.resolve import resolve
 
 DEMAND = DemandRate(mean=10.0, variance=30.0)
 LEAD = LeadTime(mean=4.0, variance=1.0)

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from simulator import ConfigError, parse_scenario, simulate
 from simulator.config.schema import Scenario
 from simulator.entities.supplier import Shipment
-from simulator.metrics import BEHAVIOUR_KPIS
+from simulator.kpis import needing
 from simulator.model import Model, RunResult
 from simulator.records import Order, Recorder
 
@@ -477,18 +477,19 @@ def run(d: dict, replication: int = 0) -> Run:
 
         stock.demand = demand
     wh = model.warehouse
-    if wh.picking is not None:
-        release, picked = wh.release, wh._picked
+    pickers = wh.pickers
+    if pickers is not None:
+        release, done = wh.release, pickers._done
 
         def watched_release(order: Order) -> None:
             release(order)
-            out.picking.append((wh.busy, wh.workers))
+            out.picking.append((pickers.busy, pickers.servers))
 
-        def watched_picked(event) -> None:
-            picked(event)
-            out.picking.append((wh.busy, wh.workers))
+        def watched_done(event) -> None:
+            done(event)
+            out.picking.append((pickers.busy, pickers.servers))
 
-        wh.release, wh._picked = watched_release, watched_picked
+        wh.release, pickers._done = watched_release, watched_done
     if wh.returns is not None:
         inspected = wh.returns._inspected_now
 
@@ -535,6 +536,12 @@ def shipments_on_the_way(model: Model) -> list[Shipment]:
     return out
 
 
+def waiting_to_be_picked(model: Model) -> list[Order]:
+    """Customer orders released to picking that wait for a free picker."""
+    pickers = model.warehouse.pickers
+    return [] if pickers is None else list(pickers.queue)
+
+
 def orders_on_the_way(model: Model) -> list[Order]:
     """Customer orders being picked or travelling to the customer."""
     return [ev.arg for ev in pending(model) if isinstance(getattr(ev, "arg", None), Order)]
@@ -555,7 +562,7 @@ def test_units_are_conserved(d):
     wh = model.warehouse
     lost_sale = r.scenario.warehouse.unmet_demand == "lost_sale"
     in_supply = shipments_on_the_way(model)
-    out_flow = [*orders_on_the_way(model), *wh.queue]
+    out_flow = [*orders_on_the_way(model), *waiting_to_be_picked(model)]
     for pid, s in wh.stocks.items():
         # the shelf: what came in (bought or returned) is on it or went to a customer
         assert s.initial + s.accepted_total + s.restocked_total == s.allocated_total + s.on_hand
@@ -619,7 +626,7 @@ def test_every_order_is_somewhere(d):
     for s in wh.stocks.values():
         for o in s.backlog:
             where[o.id].append("backlog")
-    for o in wh.queue:
+    for o in waiting_to_be_picked(model):
         where[o.id].append("picking queue")
     for o in orders_on_the_way(model):
         where[o.id].append("picking or transit")
@@ -709,12 +716,14 @@ def test_no_level_is_ever_negative(d):
         assert s.defective_on_hand >= 0
     for busy, workers in r.picking:
         assert 0 <= busy <= workers
-    if wh.picking is not None:
-        picking_now = [ev for ev in pending(r.model) if ev.callbacks == [wh._picked]]
-        assert wh.busy == len(picking_now) <= wh.workers
-        assert not wh.queue or wh.busy == wh.workers  # nobody idles while orders wait
+    pickers = wh.pickers
+    if pickers is not None:
+        picking_now = [ev for ev in pending(r.model) if ev.callbacks == [pickers._done]]
+        assert pickers.busy == len(picking_now) <= pickers.servers
+        # nobody idles while orders wait
+        assert not pickers.queue or pickers.busy == pickers.servers
     else:
-        assert wh.busy == 0 and not wh.queue and not r.picking
+        assert not r.picking
 
 
 @examples(60)
@@ -809,7 +818,7 @@ def test_every_kpi_is_in_its_range(d):
         assert k["lost_sales_units"] == 0
     else:
         assert k["backorders_mean"] == 0
-    for name in BEHAVIOUR_KPIS:
+    for name in [*needing("behaviour"), *needing("desk"), *needing("returns")]:
         if name == "returns_units" and sc.warehouse.returns is not None:
             assert isinstance(k[name], int) and k[name] >= 0
         else:

@@ -13,8 +13,7 @@ from scipy import stats
 
 from simulator import load_scenario, parse_scenario, simulate
 from simulator.cli import main
-from simulator.config.schema import ExponentialSmoothing, Forecast, MovingAverage
-from simulator.forecast import DailyTotals, Forecaster
+from simulator.forecast import DailyTotals, Forecaster, ForecastSpec
 from simulator.records import Recorder
 from simulator.theory import chen_bullwhip
 from tests.intervals import assert_ci
@@ -424,7 +423,7 @@ def test_expedited_orders_ride_the_express_carrier_at_a_price():
 
 
 def moving_average(window):
-    return Forecast(moving_average=MovingAverage(window=window))
+    return ForecastSpec(window=window)
 
 
 def test_moving_average_starts_from_the_prior_and_forgets_it():
@@ -441,12 +440,12 @@ def test_moving_average_starts_from_the_prior_and_forgets_it():
 
 
 def test_exponential_smoothing_follows_its_recursion():
-    f = Forecaster(Forecast(exponential_smoothing=ExponentialSmoothing(alpha=0.25)), prior=8.0)
+    f = Forecaster(ForecastSpec(alpha=0.25), prior=8.0)
     expected = 8.0
     for x in (0.0, 4.0, 12.0, 12.0, 0.0):
         expected += 0.25 * (x - expected)
         assert f.update(x) == pytest.approx(expected)
-    one = Forecaster(Forecast(exponential_smoothing=ExponentialSmoothing(alpha=1.0)), 3.0)
+    one = Forecaster(ForecastSpec(alpha=1.0), 3.0)
     assert one.update(7.0) == 7.0  # alpha = 1: yesterday's demand
 
 

@@ -11,20 +11,17 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from simulator import behaviour
-from simulator.config.schema import Segment
-from simulator.distributions import block_sampler, exponential_sampler, uniform_sampler
 from simulator.entities.carrier import Lane
 from simulator.events import DEMAND, Call
-from simulator.records import Order, Recorder
-from simulator.rng import Streams
+from simulator.records import Order, Recorder, SegmentSummary
+from simulator.specs import SegmentSpec
 
 if TYPE_CHECKING:
     import simpy
 
-    from simulator.entities.warehouse import Stock
+    from simulator.entities.service_desk import ServiceDeskNode
+    from simulator.entities.stock import Stock
 
 
 class SegmentDemand:
@@ -32,10 +29,9 @@ class SegmentDemand:
 
     Args:
         env: the SimPy environment.
-        cfg: the segment's scenario entry.
+        spec: the segment.
         stocks: the warehouse's stock of each product.
         lane: the outbound carrier lane to these customers.
-        streams: the run's random streams.
         recorder: where facts go.
         order_ids: the run's shared order-number counter.
     """
@@ -45,41 +41,28 @@ class SegmentDemand:
     def __init__(
         self,
         env: simpy.Environment,
-        cfg: Segment,
+        spec: SegmentSpec,
         stocks: dict[str, Stock],
         lane: Lane,
-        streams: Streams,
         recorder: Recorder,
         order_ids: itertools.count,
     ) -> None:
         self.env = env
-        self.id = cfg.id
-        self.promised_days = cfg.promised_days
+        self.id = spec.id
+        self.promised_days = spec.promised_days
         self.lane = lane
         self.recorder = recorder
         self._ids = order_ids
-        self.rate = cfg.count * cfg.orders_per_customer_per_day
-        name = f"demand/{cfg.id}"
-        mix = [(pid, share) for pid, share in cfg.product_mix.items() if share > 0]
-        self._stocks = [stocks[pid] for pid, _ in mix]
-        shares = np.array([share for _, share in mix], dtype=float)
-        if len(mix) == 1:
-            self._which = lambda: 0
-        else:
-            rng = streams.generator(f"{name}/product")
-            cum = np.cumsum(shares / shares.sum())
-            cum[-1] = 1.0  # no rounding gap above the last product
-            self._which = block_sampler(lambda n: np.searchsorted(cum, rng.random(n), "right"))
-        self.quantity = cfg.quantity.int_sampler(streams.generator(f"{name}/quantity"))
-        self.count = cfg.count
-        self._streams = streams
+        self._stocks = [stocks[pid] for pid in spec.products]
+        self._which = spec.which
+        self.quantity = spec.quantity
+        self.count = spec.count
+        self.gap = spec.gap
         self._start()
 
     def _start(self) -> None:
         """Schedule the first order."""
-        if self.rate > 0:
-            rng = self._streams.generator(f"demand/{self.id}/arrivals")
-            self.gap = exponential_sampler(rng, 1.0 / self.rate)
+        if self.gap is not None:
             Call(self.env, self.gap(), self._arrive, None, DEMAND)
 
     def _arrive(self, event: Call) -> None:
@@ -107,10 +90,9 @@ class BehaviouralSegment(SegmentDemand):
 
     Args:
         env: the SimPy environment.
-        cfg: the segment's scenario entry (with a behaviour model).
+        spec: the segment (with a behaviour model).
         stocks: the warehouse's stock of each product.
         lane: the outbound carrier lane to these customers.
-        streams: the run's random streams.
         recorder: where facts go.
         order_ids: the run's shared order-number counter.
         desk: the service desk, or ``None``.
@@ -118,19 +100,27 @@ class BehaviouralSegment(SegmentDemand):
 
     behaves = True
 
-    def __init__(self, env, cfg, stocks, lane, streams, recorder, order_ids, desk=None) -> None:
-        beh = cfg.behaviour
+    def __init__(
+        self,
+        env: simpy.Environment,
+        spec: SegmentSpec,
+        stocks: dict[str, Stock],
+        lane: Lane,
+        recorder: Recorder,
+        order_ids: itertools.count,
+        desk: ServiceDeskNode | None = None,
+    ) -> None:
+        beh = spec.behaviour
         self.beh = beh
-        self.beh_rate = cfg.orders_per_customer_per_day
+        self.beh_rate = spec.per_customer
         self.desk = desk
-        name = f"customers/{cfg.id}"
-        self._unit_gap = exponential_sampler(streams.generator(f"{name}/arrivals"), 1.0)
-        self._choose = uniform_sampler(streams.generator(f"{name}/choose"))
-        self._stay = uniform_sampler(streams.generator(f"{name}/stay"))
-        self._survey_rng = streams.generator(f"{name}/survey")
-        self._complain = uniform_sampler(streams.generator(f"{name}/complaint"))
-        self._acq_rng = streams.generator(f"{name}/acquisition")
-        count = cfg.count
+        self._unit_gap = beh.unit_gap
+        self._choose = beh.choose
+        self._stay = beh.stay
+        self._survey_rng = beh.survey_rng
+        self._complain = beh.complain
+        self._acq_rng = beh.acquisition_rng
+        count = spec.count
         self.satisfaction = [beh.initial_satisfaction] * count
         self.orders_of = [0] * count
         self.history = [0] * count  # masks of the last three orders, 6 bits each
@@ -141,9 +131,9 @@ class BehaviouralSegment(SegmentDemand):
         self.generation = 0
         self.reset_statistics(env.now)
         recorder.resettables.append(self)
-        super().__init__(env, cfg, stocks, lane, streams, recorder, order_ids)
-        acq = beh.acquisition
-        if acq.base_per_day or acq.per_promoter:
+        recorder.on_close(self._close)
+        super().__init__(env, spec, stocks, lane, recorder, order_ids)
+        if beh.acquisition_per_day or beh.acquisition_per_promoter:
             Call(env, 0, self._acquisition_day, None, DEMAND)
 
     # -- statistics --------------------------------------------------------------------------
@@ -274,9 +264,9 @@ class BehaviouralSegment(SegmentDemand):
 
     def _acquisition_day(self, event: Call) -> None:
         """Once a day: draw today's new customers from the word-of-mouth rate."""
-        acq = self.beh.acquisition
-        rate = acq.base_per_day + acq.per_promoter * self.promoters
-        rate = max(0.0, rate - acq.per_detractor * self.detractors)
+        beh = self.beh
+        rate = beh.acquisition_per_day + beh.acquisition_per_promoter * self.promoters
+        rate = max(0.0, rate - beh.acquisition_per_detractor * self.detractors)
         for offset in self._acq_rng.random(self._acq_rng.poisson(rate)):
             Call(self.env, float(offset), self._join, None, DEMAND)
         Call(self.env, 1.0, self._acquisition_day, None, DEMAND)
@@ -296,28 +286,25 @@ class BehaviouralSegment(SegmentDemand):
 
     # -- results -----------------------------------------------------------------------------
 
-    def summary(self) -> dict:
-        """This segment's customer KPIs at the end of the run."""
+    def _close(self, end: float) -> None:
+        """End of the run: write this segment's summary into the recorder."""
         active = self.active
-        kept = sum(1 for c in self.cohort if self.slot[c] >= 0)
-        return {
-            "active_customers_end": len(active),
-            "new_customers": self.new,
-            "churned_customers": self.churned,
-            "retention_rate": kept / len(self.cohort) if self.cohort else None,
-            "retention_cohort": len(self.cohort),
-            "retained": kept,
-            "satisfaction_mean": (
+        self.recorder.segments[self.id] = SegmentSummary(
+            active_customers_end=len(active),
+            new_customers=self.new,
+            churned_customers=self.churned,
+            retention_cohort=len(self.cohort),
+            retained=sum(1 for c in self.cohort if self.slot[c] >= 0),
+            satisfaction_mean=(
                 sum(self.satisfaction[c] for c in active) / len(active) if active else None
             ),
-            "nps": behaviour.nps(self.promoter_answers, self.detractor_answers, self.answers),
-            "survey_answers": self.answers,
-            "complaints": self.complaints,
-            "orders_per_churned_customer_mean": (
-                self.churned_orders / self.churned if self.churned else None
-            ),
-            "churn_reasons": dict(sorted(self.churn_reasons.items())),
-        }
+            survey_answers=self.answers,
+            promoter_answers=self.promoter_answers,
+            detractor_answers=self.detractor_answers,
+            complaints=self.complaints,
+            churned_orders=self.churned_orders,
+            churn_reasons=dict(sorted(self.churn_reasons.items())),
+        )
 
 
 #: A complaint picked up later than this (hours) counts as "slow_service" among churn reasons.

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.config.schema import Returns
 from simulator.entities.carrier import Lane
 from simulator.events import FLOW, Call
 from simulator.records import Order, Recorder
-from simulator.rng import Streams
+from simulator.specs import ReturnsSpec
 
 if TYPE_CHECKING:
     import itertools
 
     import simpy
 
-    from simulator.entities.warehouse import Stock
+    from simulator.entities.stock import Stock
 
 
 class ReturnsNode:
@@ -30,9 +29,8 @@ class ReturnsNode:
 
     Args:
         env: the SimPy environment.
-        cfg: the returns scenario entry.
+        spec: the returns.
         lane: the return carrier lane (customer to warehouse).
-        streams: the run's random streams.
         recorder: where facts go.
         order_ids: the run's order-number counter (replacements are orders too).
     """
@@ -40,25 +38,24 @@ class ReturnsNode:
     def __init__(
         self,
         env: simpy.Environment,
-        cfg: Returns,
+        spec: ReturnsSpec,
         lane: Lane,
-        streams: Streams,
         recorder: Recorder,
         order_ids: itertools.count,
     ) -> None:
         self.env = env
-        self.cfg = cfg
+        self.spec = spec
         self.lane = lane
         self.recorder = recorder
         self._ids = order_ids
-        self._rng = streams.generator("returns/decisions")
-        self._inspect = cfg.inspection_days.sampler(streams.generator("returns/inspection"))
+        self._rng = spec.rng
+        self._inspect = spec.inspect
 
     def consider(self, order: Order) -> None:
         """After a bad delivery: does the customer send it back? If so, start the return."""
         if not (order.defective or order.damaged or order.wrong_item):
             return
-        if self._rng.random() >= self.cfg.probability:
+        if self._rng.random() >= self.spec.probability:
             return
         delivered = order.qty - order.lost
         units = delivered if order.wrong_item else min(delivered, order.defective + order.damaged)
@@ -69,7 +66,7 @@ class ReturnsNode:
             rec.returns_units += units
             lane = self.lane
             rec.cost_returns += lane.cost_per_shipment + lane.cost_per_unit * units
-            rec.cost_returns += self.cfg.handling_cost_per_unit * units
+            rec.cost_returns += self.spec.handling_cost_per_unit * units
             rec.co2_kg += lane.co2_per_shipment + lane.co2_per_unit * units
         delay = self.lane.transit() + self._inspect()
         if delay > 0:
@@ -86,11 +83,11 @@ class ReturnsNode:
         if order.wrong_item:
             good = units
         else:
-            good = int(self._rng.binomial(units, self.cfg.refurbish_share))
+            good = int(self._rng.binomial(units, self.spec.refurbish_share))
             if self.recorder.measuring:
-                self.recorder.cost_returns += self.cfg.refurbish_cost_per_unit * good
+                self.recorder.cost_returns += self.spec.refurbish_cost_per_unit * good
         stock.restock(good, units - good)
-        if self.cfg.resolution == "refund":
+        if self.spec.refund:
             if order.t_delivered >= self.recorder.warmup:  # only a sale whose revenue counted
                 stock.tally.revenue -= units * stock.price
                 stock.tally.refunds += units * stock.price

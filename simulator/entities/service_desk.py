@@ -7,13 +7,11 @@ arrivals and exponential handling times this is an M/M/c queue, whose mean wait 
 
 from __future__ import annotations
 
-from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from simulator.config.schema import ServiceDesk
-from simulator.events import FLOW, Call
+from simulator.entities.queueing import FifoServers
 from simulator.records import Recorder
-from simulator.rng import Streams
+from simulator.specs import DeskSpec
 
 if TYPE_CHECKING:
     import simpy
@@ -36,44 +34,27 @@ class ServiceDeskNode:
 
     Args:
         env: the SimPy environment.
-        cfg: the service desk's scenario entry.
-        streams: the run's random streams.
+        spec: the service desk.
         recorder: where facts go.
     """
 
-    def __init__(
-        self, env: simpy.Environment, cfg: ServiceDesk, streams: Streams, recorder: Recorder
-    ) -> None:
+    def __init__(self, env: simpy.Environment, spec: DeskSpec, recorder: Recorder) -> None:
         self.env = env
-        self.cfg = cfg
-        self.agents = cfg.agents
-        self.handle_hours = cfg.handle_hours.sampler(streams.generator("service_desk/handling"))
+        self.cost_per_complaint = spec.cost_per_complaint
         self.recorder = recorder
-        self.queue: deque[Complaint] = deque()
-        self.busy = 0
+        self.agents = FifoServers(env, spec.agents, spec.hours, started=self._picked_up)
 
     def complain(self, segment: Any, customer: int) -> None:
         """A customer complains: an agent takes it now if one is free, else it waits its turn."""
-        item = Complaint(segment, customer, self.env.now, self.recorder.measuring)
-        if self.busy < self.agents:
-            self.busy += 1
-            self._start(item)
-        else:
-            self.queue.append(item)
+        self.agents.arrive(Complaint(segment, customer, self.env.now, self.recorder.measuring))
 
-    def _start(self, item: Complaint) -> None:
+    def _picked_up(self, item: Complaint) -> None:
+        """An agent picks the complaint up: its wait is known."""
         wait_hours = (self.env.now - item.t_arrival) * 24.0
         rec = self.recorder
         if item.measured:
             rec.desk_served += 1
             rec.desk_wait_hours += wait_hours
         if rec.measuring:
-            rec.cost_service += self.cfg.cost_per_complaint
+            rec.cost_service += self.cost_per_complaint
         item.segment.complaint_waited(item.customer, wait_hours)
-        Call(self.env, self.handle_hours() / 24.0, self._done, None, FLOW)
-
-    def _done(self, event: Call) -> None:
-        if self.queue:
-            self._start(self.queue.popleft())
-        else:
-            self.busy -= 1

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator import __version__, kpis
+from simulator import kpis
 from simulator.config import ConfigError, Problem, Scenario, parse_scenario, read_yaml
 from simulator.config.experiment_schema import (
     Experiment,
@@ -32,6 +32,7 @@ from simulator.config.experiment_schema import (
 )
 from simulator.config.overrides import set_path
 from simulator.rng import stream_key
+from simulator.version import __version__
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator import __version__, kpis
+from simulator import kpis
 from simulator.config import ConfigError, Problem, Scenario, parse_scenario, read_yaml
 from simulator.config.overrides import set_path
 from simulator.model import simulate
@@ -29,6 +29,7 @@ from simulator.optimize.schema import (
     looks_like_optimization,
     parse_optimization,
 )
+from simulator.version import __version__
 
 #: The name of the base scenario's settings in tables and stores.
 BASE = "base"

@@ -22,7 +22,6 @@ from typing import Any
 
 import jinja2
 
-from simulator import __version__
 from simulator.io import atomic_write_bytes, atomic_write_text
 from simulator.report.experiment_page import experiment_page
 from simulator.report.folders import (
@@ -33,6 +32,7 @@ from simulator.report.folders import (
 from simulator.report.gallery import FigureItem, experiment_figures, run_figures
 from simulator.report.run_page import run_page
 from simulator.store import STORE_NAME
+from simulator.version import __version__
 
 #: The report's file name inside a results folder.
 REPORT_NAME = "report.html"

@@ -1,0 +1,293 @@
+"""One product's stock at the warehouse: allocation, backorders or lost sales, replenishment.
+
+The rules, in the order they apply to a customer order for ``q`` units of one product:
+
+1. Units on hand are allocated at once, up to ``q`` (they count towards the fill rate).
+2. The shortfall is backordered (served first come first served as deliveries arrive) or, in
+   lost-sale mode, lost.
+3. Under continuous review the policy is asked right after the demand whether to order.
+4. Once every unit is allocated (or, with lost sales, whatever was available), the order is
+   released to the warehouse's picking and shipping.
+
+Time-weighted levels (on hand, backorders, on order) go to a level monitor of the recorder just
+before every change, so their averages cost nothing to measure.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from simulator.entities.ports import Outbound, Source
+from simulator.events import REVIEW, Call
+from simulator.records import Order, ProductTally, Recorder
+from simulator.specs import StockSpec
+
+if TYPE_CHECKING:
+    import simpy
+
+    from simulator.entities.carrier import Lane
+    from simulator.forecast import DailyTotals, Forecaster
+    from simulator.records import DailySeries
+
+
+class Stock:
+    """One product's stock at the warehouse and its replenishment.
+
+    Args:
+        env: the SimPy environment.
+        spec: the product's stock.
+        recorder: where facts go.
+        warehouse: where allocated orders go (picking and shipping).
+        suppliers: every supplier of the product, by id.
+        express: the express lane when expediting is on, else ``None``.
+        feeds: daily demand series of suppliers' plants to feed with this product's demand.
+        forecaster: the policy's forecaster (warehouse-driven forecast rules), else ``None``.
+        sales: daily totals of demand feeding a forecast (the policy's or, under VMI, the
+            supplier's), else ``None``.
+        plant_signal: the supplier plant's daily totals, when it is fed sales (VMI), else ``None``.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        spec: StockSpec,
+        recorder: Recorder,
+        warehouse: Outbound,
+        suppliers: dict[str, Source],
+        express: Lane | None = None,
+        feeds: tuple[DailySeries, ...] = (),
+        forecaster: Forecaster | None = None,
+        sales: DailyTotals | None = None,
+        plant_signal: DailyTotals | None = None,
+    ) -> None:
+        self.env = env
+        self.pid = spec.pid
+        self.price = spec.price
+        self.rule = spec.rule
+        self.continuous = spec.rule.review_days is None
+        self.supplier = suppliers[spec.primary]
+        self.suppliers = suppliers
+        self.sourcing = spec.sourcing
+        self.backorder_mode = spec.backorder
+        self.consigned = spec.consigned  # VMI on consignment: the supplier's until sold
+        self.warehouse = warehouse
+        self.recorder = recorder
+        self.tally: ProductTally = recorder.product(spec.pid)
+        self.levels = recorder.stock_levels(spec.pid, env.now)
+        self._rng = spec.defective_picks
+        self.expedite = None if express is None else (spec.expedite_above, express)
+        self.supplier_demand = feeds
+        self.forecaster = forecaster
+        self.sales = sales
+        self.plant_signal = plant_signal
+        self.on_hand = spec.initial
+        self.on_order = 0
+        self.backorders = 0
+        self.defective_on_hand = 0
+        self.backlog: deque[Order] = deque()
+        # conservation counters over the whole run (never reset)
+        self.initial = spec.initial
+        self.accepted_total = 0
+        self.rejected_total = 0
+        self.allocated_total = 0
+        self.restocked_total = 0
+        self.scrapped_total = 0
+        recorder.on_close(self._close)
+
+    @property
+    def position(self) -> int:
+        """Inventory position: on hand + on order - backorders."""
+        return self.on_hand + self.on_order - self.backorders
+
+    def _close(self, end: float) -> None:
+        self.levels.mark(end, self.on_hand, self.backorders, self.on_order)
+
+    def _log(
+        self, event: str, order: object, units: int, detail: str = "", replacement: bool = False
+    ) -> None:
+        self.recorder.log(
+            self.env.now,
+            event,
+            order,
+            self.pid,
+            units,
+            self.on_hand,
+            self.backorders,
+            detail,
+            replacement,
+        )
+
+    # -- replenishment -----------------------------------------------------------------------------
+
+    def review(self) -> None:
+        """Ask the policy whether to order, and order if it says so."""
+        forecast = 0.0
+        if self.forecaster is not None:
+            self.sales.close_until(self.env.now)
+            forecast = self.forecaster.value
+        # the inventory position, written out (not :attr:`position`): one call less per order
+        position = self.on_hand + self.on_order - self.backorders
+        units = self.rule.order_quantity(position, forecast)
+        if units > 0:
+            self.place(units)
+
+    def periodic_review(self, event: Call | None = None) -> None:
+        """A scheduled review; schedules the next one."""
+        self.review()
+        Call(self.env, self.rule.review_days, self.periodic_review, None, REVIEW)
+
+    def place(self, units: int, vmi: bool = False) -> None:
+        """Order ``units`` units (or, under VMI, receive the supplier's decision to ship them).
+
+        The sourcing rule picks the supplier(s); with expediting on and backorders above the
+        threshold, the goods ride the express carrier.
+        """
+        now = self.env.now
+        self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
+        self.on_order += units
+        rec = self.recorder
+        tally = self.tally
+        lane = None
+        if self.expedite is not None and self.backorders > self.expedite[0]:
+            lane = self.expedite[1]
+        measuring = rec.measuring
+        if measuring:
+            tally.po_count += 1
+            tally.po_units += units
+            day = rec.day(now)
+            tally.daily_ordered.add(day, units)
+            rec.daily_ordered.add(day, units)
+            tally.expedited += lane is not None
+        rule = self.sourcing
+        down = rule.watches_outage and self.supplier.is_down(now)
+        for sid, part in rule.parts(units, down):
+            supplier = self.suppliers[sid]
+            po = supplier.order(self, part, lane=lane, vmi=vmi)
+            if measuring and not vmi:
+                tally.cost_ordering += supplier.order_cost
+            if rec.trace is not None:
+                self._log("po_placed", po, part, supplier.id)
+
+    def receive(self, accepted: int, defective: int, rejected: int, source: Source) -> None:
+        """A delivery is put away, and paid for unless the stock is consigned.
+
+        ``accepted`` units go on the shelf (``defective`` of them unnoticed); ``rejected`` units,
+        found defective or damaged, go back to the supplier and are ordered again.
+        """
+        now = self.env.now
+        if self.recorder.measuring and not self.consigned:
+            self.tally.cost_purchase += source.pay(self.pid, accepted)
+        self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
+        self.on_order -= accepted + rejected
+        self.on_hand += accepted
+        self.defective_on_hand += defective
+        self.accepted_total += accepted
+        self.rejected_total += rejected
+        if self.recorder.measuring:
+            self.tally.units_received += accepted
+        if self.recorder.trace is not None:
+            self._log("po_received", "", accepted, f"rejected={rejected}")
+        self._serve_backlog(now)
+        if rejected:
+            self.on_order += rejected
+            po = source.order(self, rejected, order_cost=False)
+            if self.recorder.trace is not None:
+                self._log("po_reordered", po, rejected, source.id)
+
+    def restock(self, good: int, scrapped: int) -> None:
+        """Units of a customer return: ``good`` go back on the shelf, ``scrapped`` are destroyed."""
+        now = self.env.now
+        self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
+        self.on_hand += good
+        self.restocked_total += good
+        self.scrapped_total += scrapped
+        if self.recorder.trace is not None:
+            self._log("return_restocked", "", good, f"scrapped={scrapped}")
+        self._serve_backlog(now)
+
+    def _serve_backlog(self, now: float) -> None:
+        """Allocate units on hand to backordered orders, first come first served.
+
+        Completed orders are released only after the allocation: releasing one can deliver it at
+        once (instant picking and transit) and start a return that restocks this very product, so
+        releasing inside the loop would re-enter it half-way.
+        """
+        backlog = self.backlog
+        completed = []
+        while backlog and self.on_hand:
+            order = backlog[0]
+            take = min(order.remaining, self.on_hand)
+            self._allocate(order, take)
+            order.remaining -= take
+            self.backorders -= take
+            if order.remaining == 0:
+                backlog.popleft()
+                order.t_allocated = now
+                completed.append(order)
+        for order in completed:
+            self.warehouse.release(order)
+
+    # -- demand ------------------------------------------------------------------------------------
+
+    def _allocate(self, order: Order, units: int) -> None:
+        """Take ``units`` units off the shelf for ``order``."""
+        if self.defective_on_hand:
+            bad = int(
+                self._rng.hypergeometric(
+                    self.defective_on_hand, self.on_hand - self.defective_on_hand, units
+                )
+            )
+            self.defective_on_hand -= bad
+            order.defective += bad
+        self.on_hand -= units
+        self.allocated_total += units
+        if self.recorder.measuring:
+            self.tally.shipped_units += units
+            if self.consigned:  # consignment: paid for when sold
+                self.tally.cost_purchase += self.supplier.pay(self.pid, units)
+
+    def demand(self, order: Order) -> None:
+        """A customer order arrives for this product."""
+        now = self.env.now
+        self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
+        qty = order.qty
+        avail = self.on_hand if self.on_hand < qty else qty
+        if avail:
+            self._allocate(order, avail)
+            order.filled_now = avail
+        short = qty - avail
+        if self.sales is not None and not order.replacement:
+            self.sales.add(now, qty)
+            if self.plant_signal is not None:
+                self.plant_signal.add(now, qty)
+        if order.measured:
+            tally = self.tally
+            tally.orders += 1
+            tally.units += qty
+            tally.filled_units += avail
+            if not short:
+                tally.filled_orders += 1
+            day = self.recorder.day(now)
+            tally.daily_demand.add(day, qty)
+            self.recorder.daily_demand.add(day, qty)
+            for series in self.supplier_demand:
+                series.add(day, qty)
+        if short:
+            if self.backorder_mode:
+                self.backorders += short
+                order.remaining = short
+                self.backlog.append(order)
+            else:
+                order.lost = short
+                if order.measured:
+                    self.tally.lost_units += short
+        if self.recorder.trace is not None:
+            self._log("order_placed", order.id, qty, f"filled={avail}", order.replacement)
+        if self.continuous:
+            self.review()
+        if not short or (avail and not self.backorder_mode):
+            order.t_allocated = now
+            self.warehouse.release(order)
+        elif not self.backorder_mode:
+            self.warehouse.close_unserved(order)

@@ -1,0 +1,68 @@
+"""Daily series in constant memory: per-day totals summarised into the variance of the days.
+
+The bullwhip ratios compare the variance of what is ordered (or made) per day with the variance of
+what is demanded per day; a run of a million days keeps no more than a few running sums.
+"""
+
+from __future__ import annotations
+
+
+class DailySeries:
+    """Per-day totals summarised in constant memory: the variance of a daily series.
+
+    Values are added with the index of the measured day they fall in; days with nothing added
+    count as zeros. Only running sums are kept (shifted by the first day's total for accuracy),
+    so a run of a million days costs no more memory than a run of ten.
+    """
+
+    __slots__ = ("day", "value", "n", "shift", "total", "total_sq")
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything (in place: holders of a reference keep feeding the same series)."""
+        self.day = 0
+        self.value = 0.0
+        self.n = 0
+        self.shift: float | None = None
+        self.total = 0.0
+        self.total_sq = 0.0
+
+    def add(self, day: int, x: float) -> None:
+        """Add ``x`` to day ``day`` (days are added in non-decreasing order)."""
+        if day != self.day:
+            self._close(day)
+        self.value += x
+
+    def _close(self, day: int) -> None:
+        """Finish the current day and the empty days before ``day``."""
+        if self.shift is None:
+            self.shift = self.value
+        for v, count in ((self.value, 1), (0.0, day - self.day - 1)):
+            if count > 0:
+                d = v - self.shift
+                self.n += count
+                self.total += d * count
+                self.total_sq += d * d * count
+        self.day = day
+        self.value = 0.0
+
+    def variance(self, days: int) -> float | None:
+        """Sample variance of the ``days`` daily totals (``None`` with fewer than two days)."""
+        if days < 2:
+            return None
+        copy = DailySeries()
+        copy.day, copy.value, copy.n = self.day, self.value, self.n
+        copy.shift, copy.total, copy.total_sq = self.shift, self.total, self.total_sq
+        copy._close(days)
+        mean = copy.total / copy.n
+        return max(0.0, (copy.total_sq - copy.n * mean * mean) / (copy.n - 1))
+
+
+def variance_ratio(numerator: DailySeries, denominator: DailySeries, days: int) -> float | None:
+    """Var(numerator) / Var(denominator) over ``days`` days; ``None`` if undefined."""
+    var_d = denominator.variance(days)
+    if not var_d:
+        return None
+    return numerator.variance(days) / var_d

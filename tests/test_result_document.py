@@ -1,0 +1,64 @@
+"""The result document and the trace against their contracts: KPI keys from the registry, and the
+trace's ``replacement`` column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator import kpis, load_scenario, simulate
+from simulator.records import Recorder
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+COL = {name: i for i, name in enumerate(Recorder.TRACE_COLUMNS)}
+#: Supplier-row entries that are not KPIs but groups of them.
+NESTED = {"score_parts", "score_weights", "production_bullwhip_ratio_by_product"}
+
+
+@pytest.mark.parametrize(
+    "name", ["baseline.yaml", "vmi.yaml", "customer_service.yaml", "textbook/rq_poisson.yaml"]
+)
+def test_document_keys_are_the_registry(name):
+    """Every KPI metrics reports is in the registry, and every registered KPI is reported."""
+    sc = load_scenario(SCENARIOS / name, overrides=["horizon_days=20", "warmup_days=5"])
+    doc = simulate(sc).document
+    assert set(doc["kpis"]) == set(kpis.names(kpis.SYSTEM))
+    for row in doc["by_product"].values():
+        assert set(row) == set(kpis.names(kpis.PRODUCT))
+    plants = {s.id for s in sc.suppliers if s.production is not None}
+    for sid, row in doc["suppliers"].items():
+        expected = {
+            k.name
+            for k in kpis.REGISTRY
+            if kpis.SUPPLIER in k.scopes and (sid in plants or k.needs != "production")
+        }
+        assert set(row) - NESTED == expected, sid
+        assert ("production_bullwhip_ratio_by_product" in row) == (sid in plants)
+        assert set(row["score_parts"]) == set(row["score_weights"])
+    for row in (doc["customers"] or {}).values():
+        assert set(kpis.names(kpis.SEGMENT)) <= set(row)
+
+
+def test_trace_marks_replacement_orders():
+    """The last trace column says which rows belong to replacements of returned units: their
+    placement and their delivery; every other row says ``False``."""
+    sc = load_scenario(SCENARIOS / "tutorial" / "03_defects_returns.yaml")
+    trace = simulate(sc, trace=True).trace
+    assert Recorder.TRACE_COLUMNS[-1] == "replacement"
+    assert all(len(row) == len(Recorder.TRACE_COLUMNS) for row in trace)
+    flag, event, order = COL["replacement"], COL["event"], COL["order"]
+    replacements = {row[order] for row in trace if row[flag]}
+    assert replacements  # the scenario has returns resolved by replacement
+    for row in trace:
+        if row[event] == "replacement_delivered":
+            assert row[flag] and row[order] in replacements
+        elif row[event] == "order_placed":
+            assert row[flag] == (row[order] in replacements)
+        else:
+            assert row[flag] is False, row
+    placed = [row for row in trace if row[event] == "order_placed" and row[flag]]
+    # one replacement per inspected return, placed the moment the return is restocked
+    restocked = [row for row in trace if row[event] == "return_restocked"]
+    assert [row[COL["time"]] for row in placed] == [row[COL["time"]] for row in restocked]
+    assert not {row[order] for row in trace if row[event] == "delivered"} & replacements
