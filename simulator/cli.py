@@ -251,7 +251,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     """``supplysim optimize FILE ...``."""
     from simulator.experiment import ExecutorError
     from simulator.optimize import optimize
-    from simulator.optimize.results import summary
+    from simulator.optimize.text import summary
     from simulator.store import StoreError
 
     if args.workers is not None and args.workers < 1:

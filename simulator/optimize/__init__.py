@@ -9,7 +9,8 @@ report (:mod:`simulator.optimize.results`, :mod:`simulator.optimize.report`).
 """
 
 from simulator.optimize.problem import Setup, load_problem
-from simulator.optimize.runner import OptimizationResult, optimize
+from simulator.optimize.result import OptimizationResult
+from simulator.optimize.runner import optimize
 from simulator.optimize.schema import Optimization, load_optimization, looks_like_optimization
 
 __all__ = [

@@ -24,7 +24,7 @@ from simulator.report.numbers import fmt, mean_pm, p_value, ticks
 from simulator.report.numbers import signed as signed_text
 
 if TYPE_CHECKING:
-    from simulator.optimize.runner import OptimizationResult
+    from simulator.optimize.result import OptimizationResult
 
 FIGURES_DIR = "figures"
 _COLOURS = {"feasible": "#1b7837", "infeasible": "#b2182b", "line": "#2166ac"}
@@ -198,7 +198,7 @@ def figures(result: OptimizationResult) -> list[tuple[str, str, bytes]]:
 
 
 def _finalist_rows(result: OptimizationResult) -> list[dict[str, Any]]:
-    from simulator.optimize.results import setting_text
+    from simulator.optimize.text import setting_text
 
     setup, cmp = result.setup, result.comparison
     kpi = setup.objectives[0]
@@ -246,7 +246,7 @@ def _pairs(result: OptimizationResult) -> list[list[str]]:
 
 def write_report(folder: Path, result: OptimizationResult) -> Path:
     """Write ``report.html`` and ``figures/*.png`` into ``folder``; return the page's path."""
-    from simulator.optimize.results import summary
+    from simulator.optimize.text import summary
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent),

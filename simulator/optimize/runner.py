@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,31 +20,9 @@ from simulator.experiment import make_executor, show_progress
 from simulator.optimize.candidates import Candidate
 from simulator.optimize.final import FINAL, Comparison, compare, finalists, fresh_replications
 from simulator.optimize.problem import BASE, Setup, load_problem
+from simulator.optimize.result import OptimizationResult
 from simulator.optimize.schema import Optimization
-from simulator.optimize.search import Outcome, Search
-
-
-@dataclass
-class OptimizationResult:
-    """What an optimisation produced."""
-
-    setup: Setup
-    """The resolved optimisation."""
-    outcome: Outcome
-    """The search: candidates, trials, runs, why it stopped."""
-    comparison: Comparison
-    """The final comparison on fresh replications."""
-    chosen: Candidate
-    """The setting written to ``best.yaml``: the winner, or (when no finalist meets every
-    constraint at the stated confidence) the best finalist, flagged as such."""
-    final_runs: int = 0
-    """Runs of the final comparison (finalists and base)."""
-    seconds: float = 0.0
-    """Wall-clock time of this call."""
-    executor: dict[str, Any] = field(default_factory=dict)
-    """What ran the runs (kind, workers, address)."""
-    out: Path | None = None
-    """The results folder, when one was written."""
+from simulator.optimize.search import Search
 
 
 class _Bar:
