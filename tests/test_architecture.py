@@ -16,7 +16,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "simulator"
 MAX_LINES = 400
-#: Modules other work is splitting; their length is not yet this test's to enforce.
 
 
 def module_name(path: Path) -> str:
