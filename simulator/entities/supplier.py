@@ -2,8 +2,11 @@
 
 A purchase order placed at time t becomes available at the warehouse at
 
-    t + processing + (wait for the end of an outage) + (wait for capacity + production time)
-      + lead time + inbound transit + inspection time
+    start = avail(max(t + processing, end of the job ahead))
+    t_available = start + production time + lead time + inbound transit + inspection time
+
+where avail(x) is x, or the end of the outage x falls in (production time and the job ahead only
+with a limited capacity).
 
 Capacity is a production line making ``capacity_per_day`` units a day, first come first served;
 with unlimited capacity there is no production time. An outage stops the supplier from *starting*
@@ -136,7 +139,12 @@ class SupplierNode:
                 plant.request(ship)
             return ship.po
         if self.capacity is not None:
-            t = max(t, self.busy_until) + units / self.capacity
+            # production starts when the line is free and the supplier is up: a job queued
+            # behind a long one must not start inside an outage that began meanwhile
+            start = max(t, self.busy_until)
+            if self.outages:
+                start = self.available_from(start)
+            t = start + units / self.capacity
             self.busy_until = t
         self.dispatch(ship, t)
         return ship.po
