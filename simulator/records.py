@@ -253,8 +253,10 @@ class Recorder:
         "backorders",
         "detail",
         "replacement",
+        "segment",
     )
-    """Columns of a trace row; ``replacement`` is true for an order that replaces returned units."""
+    """Columns of a trace row; ``replacement`` is true for an order that replaces returned units,
+    ``segment`` names the customer segment of an order's rows (empty on other rows)."""
 
     def __init__(self, warmup: float, end: float, trace: bool = False):
         self.warmup = warmup
@@ -366,8 +368,9 @@ class Recorder:
         backorders: Any = "",
         detail: str = "",
         replacement: bool = False,
+        segment: str = "",
     ) -> None:
         """Append one trace row (only call when ``self.trace`` is not ``None``)."""
         self.trace.append(
-            (now, event, order, product, units, on_hand, backorders, detail, replacement)
+            (now, event, order, product, units, on_hand, backorders, detail, replacement, segment)
         )

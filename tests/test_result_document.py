@@ -41,11 +41,11 @@ def test_document_keys_are_the_registry(name):
 
 
 def test_trace_marks_replacement_orders():
-    """The last trace column says which rows belong to replacements of returned units: their
-    placement and their delivery; every other row says ``False``."""
+    """The ``replacement`` column says which rows belong to replacements of returned units: their
+    placement, stages and delivery; every other row says ``False``."""
     sc = load_scenario(SCENARIOS / "tutorial" / "03_defects_returns.yaml")
     trace = simulate(sc, trace=True).trace
-    assert Recorder.TRACE_COLUMNS[-1] == "replacement"
+    assert Recorder.TRACE_COLUMNS[-2:] == ("replacement", "segment")
     assert all(len(row) == len(Recorder.TRACE_COLUMNS) for row in trace)
     flag, event, order = COL["replacement"], COL["event"], COL["order"]
     replacements = {row[order] for row in trace if row[flag]}
@@ -53,7 +53,7 @@ def test_trace_marks_replacement_orders():
     for row in trace:
         if row[event] == "replacement_delivered":
             assert row[flag] and row[order] in replacements
-        elif row[event] == "order_placed":
+        elif row[event] in ("order_placed", "released", "picked", "shipped"):
             assert row[flag] == (row[order] in replacements)
         else:
             assert row[flag] is False, row
@@ -62,3 +62,25 @@ def test_trace_marks_replacement_orders():
     restocked = [row for row in trace if row[event] == "return_restocked"]
     assert [row[COL["time"]] for row in placed] == [row[COL["time"]] for row in restocked]
     assert not {row[order] for row in trace if row[event] == "delivered"} & replacements
+
+
+def test_trace_has_every_stage_of_an_order_with_its_segment():
+    """docs/model.md promises a row per stage: placed, released, picked (with a picking stage),
+    shipped, delivered, in time order, each naming the order's customer segment."""
+    sc = load_scenario(SCENARIOS / "customer_service.yaml", ["horizon_days=40"])
+    trace = simulate(sc, trace=True).trace
+    segments = {s.id for s in sc.customers.segments}
+    stages = ("order_placed", "released", "picked", "shipped", "delivered")
+    rows: dict = {}
+    for row in trace:
+        if row[COL["event"]] in stages and not row[COL["replacement"]]:
+            rows.setdefault(row[COL["order"]], []).append(row)
+    complete = [r for r in rows.values() if r[-1][COL["event"]] == "delivered"]
+    assert len(complete) > 1000
+    for r in complete:
+        assert [x[COL["event"]] for x in r] == list(stages)
+        times = [x[COL["time"]] for x in r]
+        assert times == sorted(times)
+        assert len({x[COL["segment"]] for x in r}) == 1 and r[0][COL["segment"]] in segments
+    other = [row for row in trace if row[COL["event"]].startswith("po_")]
+    assert other and all(row[COL["segment"]] == "" for row in other)

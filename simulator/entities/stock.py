@@ -104,7 +104,13 @@ class Stock:
         self.levels.mark(end, self.on_hand, self.backorders, self.on_order)
 
     def _log(
-        self, event: str, order: object, units: int, detail: str = "", replacement: bool = False
+        self,
+        event: str,
+        order: object,
+        units: int,
+        detail: str = "",
+        replacement: bool = False,
+        segment: str = "",
     ) -> None:
         self.recorder.log(
             self.env.now,
@@ -116,6 +122,7 @@ class Stock:
             self.backorders,
             detail,
             replacement,
+            segment,
         )
 
     # -- replenishment -----------------------------------------------------------------------------
@@ -283,7 +290,14 @@ class Stock:
                 if order.measured:
                     self.tally.lost_units += short
         if self.recorder.trace is not None:
-            self._log("order_placed", order.id, qty, f"filled={avail}", order.replacement)
+            self._log(
+                "order_placed",
+                order.id,
+                qty,
+                f"filled={avail}",
+                order.replacement,
+                order.segment.id,
+            )
         if self.continuous:
             self.review()
         if not short or (avail and not self.backorder_mode):

@@ -8,6 +8,7 @@ maybe sent back (:mod:`simulator.entities.returns`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from simulator.entities.queueing import FifoServers
@@ -45,12 +46,31 @@ class WarehouseNode:
         self.picking = picking
         self.returns = returns
         self.pickers = None
+        traced = recorder.trace is not None
+        if traced:
+            self._picked = self._traced("picked", self._picked)
         if picking is not None:
             self.error_rate = picking.error_rate
             self._u = picking.errors
             self.cost_per_order = picking.cost_per_order
             self.pickers = FifoServers(env, picking.workers, picking.hours, self._picked)
             self.release = self.pickers.arrive  # an allocated order goes to the pickers
+        if traced:
+            self.release = self._traced("released", self.release)
+            self.ship = self._traced("shipped", self.ship)
+
+    def _traced(self, stage: str, step: Callable[[Order], None]) -> Callable[[Order], None]:
+        """``step`` preceded by a trace row for ``stage``: only traced runs pay for the rows."""
+        rec = self.recorder
+
+        def step_with_row(order: Order) -> None:
+            units = order.qty - order.lost
+            pid = order.product.pid
+            seg = order.segment.id
+            rec.log(self.env.now, stage, order.id, pid, units, "", "", "", order.replacement, seg)
+            step(order)
+
+        return step_with_row
 
     def release(self, order: Order) -> None:
         """An order is fully allocated: with no picking stage it leaves at once."""
@@ -94,7 +114,15 @@ class WarehouseNode:
         units = order.qty - order.lost
         if order.replacement:
             if rec.trace is not None:
-                rec.log(now, "replacement_delivered", order.id, stock.pid, units, replacement=True)
+                rec.log(
+                    now,
+                    "replacement_delivered",
+                    order.id,
+                    stock.pid,
+                    units,
+                    replacement=True,
+                    segment=order.segment.id,
+                )
             return
         if rec.measuring:
             stock.tally.revenue += units * stock.price
@@ -127,6 +155,7 @@ class WarehouseNode:
                 "",
                 "",
                 f"cycle={now - order.t_placed:.6g}",
+                segment=order.segment.id,
             )
         if self.returns is not None:
             self.returns.consider(order)

@@ -100,9 +100,11 @@ TRACE_COLUMNS: tuple[tuple[str, Callable[[str], Any]], ...] = (
     ("backorders", _count),
     ("detail", intern),
     ("replacement", _flag),
+    ("segment", intern),
 )
-#: The column that older traces do not have: every order of such a trace reads as customer demand.
-OPTIONAL_COLUMNS = frozenset({"replacement"})
+#: Columns that older traces do not have: without ``replacement`` every order of such a trace
+#: reads as customer demand; without ``segment`` the orders' segments are unknown (blank).
+OPTIONAL_COLUMNS = frozenset({"replacement", "segment"})
 
 
 def load_trace(path: str | Path, events: Collection[str] | None = None) -> list[tuple]:
