@@ -201,9 +201,13 @@ def supplier_spec(
     # a delivery is scored at the dock, before inspection, so the default promise leaves the
     # warehouse's own inspection time out
     quoted = s.quoted_lead_time_days
+    quoted_per_unit = 0.0
     if quoted is None:
         transit = inbound.transit_days.mean if inbound is not None else 0.0
         quoted = s.order_processing_days.mean + s.lead_time_days.mean + transit
+        if s.capacity_per_day is not None and s.production is None:
+            # a make-to-order line quotes the order's own production time too
+            quoted_per_unit = 1.0 / s.capacity_per_day
     return SupplierSpec(
         id=s.id,
         lead=s.lead_time_days.sampler(streams.generator(f"{name}/lead_time")),
@@ -213,6 +217,7 @@ def supplier_spec(
         defect_rng=streams.generator(f"{name}/defects") if s.defect_rate > 0 else None,
         order_cost=s.order_cost,
         quoted=quoted,
+        quoted_per_unit=quoted_per_unit,
         outages=tuple(outage_intervals(s, streams, end)),
         unit_cost={pid: s.unit_costs.get(pid, sc.product(pid).unit_cost) for pid in s.products},
         inspection=inspection,

@@ -33,16 +33,27 @@ share, shown in percent.
 #: What follows a group's table, by group.
 NOTES = {
     "Service": """\
-`order_cycle_days_p95` is exact to 0.001 day. `lost_sales_units` is 0 with backorders.
+`order_cycle_days_p95` is exact to 0.001 day (the percentile's 0.001-day bin is found exactly,
+and its midpoint is kept within the smallest and largest cycle seen, so instant delivery gives 0).
+`lost_sales_units` is 0 with backorders.
 
 **Open orders at the end.** An order placed in the horizon but not delivered when the run stops
 has no known outcome, unless its promised date has already passed: then it is certainly late, and
 counts against `otif_rate` and `perfect_order_rate`. Orders that could still arrive on time are
-left out of those two denominators. `on_time_rate` and the cycle times count delivered orders.
+left out of those two denominators (counting them as failures would bias both rates down by the
+orders of the last `promised_days`). `on_time_rate` and the cycle times count delivered orders.
+""",
+    "Inventory": """\
+`inventory_turns` values both the goods sold and the average stock at the product's `unit_cost`,
+so the ratio does not depend on which supplier delivered at which price (`cost_purchase` uses
+each supplier's own price).
 """,
     "Money": """\
 Units rejected at inspection are not paid for (`cost_purchase`), and the orders that replace them
-cost no order cost (`cost_ordering`). Customer returns are modelled with `warehouse.returns` (see
+cost no order cost (`cost_ordering`). Under split sourcing each supplier's part of an order is a
+purchase order of its own and carries that supplier's order cost. `cost_total` also counts two
+costs beyond the contract's list: `cost_handling` (picking and inspection labour) and
+`cost_service` (the service desk). Customer returns are modelled with `warehouse.returns` (see
 [the customer model](customer-model.md#7-returns)); without it `cost_returns` is 0.
 """,
 }

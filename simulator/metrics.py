@@ -31,18 +31,24 @@ def ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
-def percentile(hist: dict[int, int], q: float) -> float | None:
-    """The ``q`` quantile (0..1) of values binned by :data:`CYCLE_BIN` (bin midpoint)."""
+def percentile(hist: dict[int, int], q: float, low: float, high: float) -> float | None:
+    """The ``q`` quantile (0..1) of values binned by :data:`CYCLE_BIN`.
+
+    The quantile's bin is known exactly; within it the bin's midpoint is taken, clamped to the
+    smallest and largest value seen (``low``, ``high``), so instant delivery gives 0 and a constant
+    cycle time gives itself rather than a bin's middle.
+    """
     total = sum(hist.values())
     if not total:
         return None
     rank = q * total
     seen = 0
+    key = max(hist)
     for key in sorted(hist):
         seen += hist[key]
         if seen >= rank:
-            return (key + 0.5) * CYCLE_BIN
-    return (max(hist) + 0.5) * CYCLE_BIN
+            break
+    return min(high, max(low, (key + 0.5) * CYCLE_BIN))
 
 
 def _merge(tallies: list[ProductTally]) -> ProductTally:
@@ -54,6 +60,10 @@ def _merge(tallies: list[ProductTally]) -> ProductTally:
             if name == "cycle_hist":
                 for k, v in value.items():
                     out.cycle_hist[k] = out.cycle_hist.get(k, 0) + v
+            elif name == "cycle_min":
+                out.cycle_min = min(out.cycle_min, value)
+            elif name == "cycle_max":
+                out.cycle_max = max(out.cycle_max, value)
             elif name in ("daily_demand", "daily_ordered"):
                 continue  # the recorder keeps the all-products series itself
             else:
@@ -73,7 +83,7 @@ def _service(t: ProductTally, unresolved: int) -> dict[str, Any]:
         "otif_rate": ratio(t.otif, decided),
         "perfect_order_rate": ratio(t.perfect, decided),
         "order_cycle_days_mean": ratio(t.cycle_sum, t.delivered),
-        "order_cycle_days_p95": percentile(t.cycle_hist, 0.95),
+        "order_cycle_days_p95": percentile(t.cycle_hist, 0.95, t.cycle_min, t.cycle_max),
         "lost_sales_units": t.lost_units,
     }
 

@@ -87,6 +87,8 @@ class ProductTally:
         "damaged_orders",
         "wrong_orders",
         "cycle_sum",
+        "cycle_min",
+        "cycle_max",
         "cycle_hist",
         "shipped_units",
         "revenue",
@@ -111,6 +113,8 @@ class ProductTally:
         self.on_time = self.otif = self.perfect = 0
         self.defective_orders = self.damaged_orders = self.wrong_orders = 0
         self.cycle_sum = 0.0
+        self.cycle_min = math.inf
+        self.cycle_max = -math.inf
         self.cycle_hist: dict[int, int] = {}
         self.shipped_units = 0
         self.revenue = self.refunds = 0.0
@@ -356,6 +360,10 @@ class Recorder:
         hist = tally.cycle_hist
         hist[key] = hist.get(key, 0) + 1
         tally.cycle_sum += cycle
+        if cycle < tally.cycle_min:
+            tally.cycle_min = cycle
+        if cycle > tally.cycle_max:
+            tally.cycle_max = cycle
 
     def log(
         self,

@@ -77,6 +77,9 @@ class SupplierSpec:
     order_cost: float
     quoted: float
     """Quoted lead time (days, order to dock) that on-time deliveries are scored against."""
+    quoted_per_unit: float
+    """Days the quote adds per unit ordered: the order's own production time (1 / capacity) when
+    the supplier has a limited capacity and the scenario leaves the quote to its default."""
     outages: tuple[tuple[float, float], ...]
     """Merged, sorted (start, end) outages before the end of the run."""
     unit_cost: Mapping[str, float]

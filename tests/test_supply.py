@@ -359,14 +359,16 @@ def test_a_backup_supplier_keeps_the_shelf_filled_during_an_outage():
 
 
 def test_split_sourcing_divides_each_order_by_the_shares():
-    """Each order is cut into parts of floor or ceil of units x share, which add up to it; the
-    warehouse counts one purchase order per decision."""
+    """Each order is cut into parts of floor or ceil of units x share, which add up to it; each
+    part is a purchase order of its own, with its supplier's order cost."""
     shares = {"main": 0.7, "spare": 0.3}
     sc = load_scenario(
         BACKUP,
         overrides=[
             "warehouse.sourcing.item={rule: split, shares: {main: 0.7, spare: 0.3}}",
             "warehouse.policies.item={type: periodic, review_days: 1, order_up_to: 200}",
+            "suppliers.main.order_cost=50",
+            "suppliers.spare.order_cost=80",
         ],
     )
     r = simulate(sc, trace=True)
@@ -382,7 +384,10 @@ def test_split_sourcing_divides_each_order_by_the_shares():
     assert odd > 10  # orders that do not divide evenly were tested
     measured = [t for t in by_time if t >= sc.warmup_days]
     item = r.document["by_product"]["item"]
-    assert item["purchase_orders"] == len(measured)
+    assert item["purchase_orders"] == sum(len(by_time[t]) for t in measured)
+    costs = {s.id: s.order_cost for s in sc.suppliers}
+    charged = sum(costs[sid] for t in measured for sid in by_time[t])
+    assert item["cost_ordering"] == pytest.approx(charged)
     assert item["units_ordered"] == sum(sum(by_time[t].values()) for t in measured)
     totals = {sid: sum(p.get(sid, 0) for p in by_time.values()) for sid in shares}
     grand = sum(totals.values())

@@ -78,7 +78,8 @@ class Supplier(Model):
     """Per-product purchase price when it differs from the product's ``unit_cost``."""
     quoted_lead_time_days: float | None = Field(default=None, ge=0)
     """The lead time the supplier promises; a delivery is on time if it arrives within it.
-    Default: mean order processing + mean lead time + mean inbound transit."""
+    Default: mean order processing + mean lead time + mean inbound transit, plus the order's own
+    production time (units / ``capacity_per_day``) for a make-to-order line of limited capacity."""
     disruptions: list[Disruption] = Field(default_factory=list)
     """Outages during which the supplier starts no order (orders wait)."""
     production: Production | None = None

@@ -160,21 +160,28 @@ class Stock:
             lane = self.expedite[1]
         measuring = rec.measuring
         if measuring:
-            tally.po_count += 1
-            tally.po_units += units
-            day = rec.day(now)
-            tally.daily_ordered.add(day, units)
-            rec.daily_ordered.add(day, units)
+            self._count_ordered(now, units)
             tally.expedited += lane is not None
         rule = self.sourcing
         down = rule.watches_outage and self.supplier.is_down(now)
         for sid, part in rule.parts(units, down):
             supplier = self.suppliers[sid]
             po = supplier.order(self, part, lane=lane, vmi=vmi)
-            if measuring and not vmi:
-                tally.cost_ordering += supplier.order_cost
+            if measuring:
+                # each supplier's part is a purchase order of its own, with its own order cost
+                tally.po_count += 1
+                if not vmi:
+                    tally.cost_ordering += supplier.order_cost
             if rec.trace is not None:
                 self._log("po_placed", po, part, supplier.id)
+
+    def _count_ordered(self, now: float, units: int) -> None:
+        """Units ordered upstream today: the bullwhip ratio's numerator."""
+        rec = self.recorder
+        self.tally.po_units += units
+        day = rec.day(now)
+        self.tally.daily_ordered.add(day, units)
+        rec.daily_ordered.add(day, units)
 
     def receive(self, accepted: int, defective: int, rejected: int, source: Source) -> None:
         """A delivery is put away, and paid for unless the stock is consigned.
@@ -199,6 +206,10 @@ class Stock:
         if rejected:
             self.on_order += rejected
             po = source.order(self, rejected, order_cost=False)
+            if self.recorder.measuring:
+                # a re-order is a purchase order too (free of order cost): it is demand upstream
+                self.tally.po_count += 1
+                self._count_ordered(now, rejected)
             if self.recorder.trace is not None:
                 self._log("po_reordered", po, rejected, source.id)
 

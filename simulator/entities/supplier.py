@@ -75,6 +75,7 @@ class SupplierNode:
         self.outages = list(spec.outages)
         self._starts = [s for s, _ in self.outages]
         self.quoted = spec.quoted
+        self.quoted_per_unit = spec.quoted_per_unit
         self.tally = recorder.supplier(spec.id)
         self._po_numbers = itertools.count(1)
         self.unit_cost = spec.unit_cost
@@ -169,7 +170,7 @@ class SupplierNode:
             tally = self.tally
             lead = now - ship.ordered_at
             tally.deliveries += 1
-            tally.on_time += lead <= self.quoted + 1e-9
+            tally.on_time += lead <= self.quoted + ship.units * self.quoted_per_unit + 1e-9
             tally.units += ship.units
             tally.defective_units += ship.defective
             tally.lead_sum += lead
