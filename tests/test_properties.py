@@ -930,7 +930,6 @@ def test_kpis_agree_with_the_trace(d):
     warmup = sc.warmup_days
     measured = [row for row in trace if row[TIME] >= warmup]
     lost_sale = sc.warehouse.unmet_demand == "lost_sale"
-    split = any(rule.rule == "split" for rule in sc.warehouse.sourcing.values())
     all_demand, all_ordered = np.zeros(rec.days), np.zeros(rec.days)
     for pid, k in r.result.document["by_product"].items():
         stock = r.model.warehouse.stocks[pid]
@@ -941,9 +940,10 @@ def test_kpis_agree_with_the_trace(d):
         assert k["units_demanded"] == units
         assert k["fill_rate"] == (pytest.approx(filled / units) if units else None)
         assert k["lost_sales_units"] == (units - filled if lost_sale else 0)
-        pos = rows(measured, "po_placed", pid)
+        # every purchase order sent upstream: each supplier's part, and re-orders of rejects
+        pos = rows(measured, "po_placed", pid) + rows(measured, "po_reordered", pid)
         assert k["units_ordered"] == sum(row[UNITS] for row in pos)
-        assert k["purchase_orders"] == len(pos) or (split and k["purchase_orders"] < len(pos))
+        assert k["purchase_orders"] == len(pos)
         received = rows(measured, "po_received", pid)
         assert k["units_received"] == sum(row[UNITS] for row in received)
         # revenue: measured sales less refunds of measured sales (a sale counted in the warm-up
@@ -967,7 +967,7 @@ def test_kpis_agree_with_the_trace(d):
         ]
         if cycles:
             assert k["order_cycle_days_mean"] == pytest.approx(sum(cycles) / len(cycles))
-            assert k["order_cycle_days_p95"] <= max(cycles) + 1e-3
+            assert min(cycles) <= k["order_cycle_days_p95"] <= max(cycles)
         else:
             assert k["order_cycle_days_mean"] is None
         daily_demand = _daily(demanded, warmup, rec.days)

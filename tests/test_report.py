@@ -289,13 +289,16 @@ def test_load_trace_reads_the_declared_columns(tmp_path):
     header = "time,event,order,product,units,on_hand,backorders,detail"
     old = tmp_path / "old.csv"
     old.write_text(f"{header}\n1.5,order_placed,4,widget,2,10.0,0,filled=2\n")
-    assert load_trace(old) == [(1.5, "order_placed", "4", "widget", 2, 10, 0, "filled=2", False)]
+    assert load_trace(old) == [
+        (1.5, "order_placed", "4", "widget", 2, 10, 0, "filled=2", False, "")
+    ]
     new = tmp_path / "new.csv"
     new.write_text(
         f"{header},replacement\n2,order_placed,5,widget,1,,,,True\n3,po_placed,,widget,9,,,,\n"
     )
     rows = load_trace(new)
-    assert [r[-1] for r in rows] == [True, False]
+    assert [r[-2] for r in rows] == [True, False]
+    assert [r[-1] for r in rows] == ["", ""]
     assert rows[0][4:7] == (1, None, None)
     (tmp_path / "bad.csv").write_text("when,what\n1,x\n")
     with pytest.raises(ReportError, match="not a trace: no column time, event"):

@@ -31,7 +31,14 @@ if TYPE_CHECKING:
 
 #: Trace events the figures use; other events (deliveries, ...) are not loaded.
 FIGURE_EVENTS = frozenset(
-    {"order_placed", "po_placed", "po_received", "return_restocked", "replacement_delivered"}
+    {
+        "order_placed",
+        "po_placed",
+        "po_reordered",
+        "po_received",
+        "return_restocked",
+        "replacement_delivered",
+    }
 )
 
 

@@ -251,7 +251,7 @@ def daily_flows(
 
     Returns:
         The day indices (0 = first measured day), units demanded (``order_placed``) and units
-        ordered (``po_placed``) on each.
+        ordered (``po_placed``, and ``po_reordered`` for rejected units sent again) on each.
     """
     warmup = num(document.get("warmup_days")) or 0.0
     horizon = num(document.get("horizon_days")) or 0.0
@@ -260,7 +260,7 @@ def daily_flows(
     ordered = np.zeros(days)
     for row in trace:
         event = row[EVENT]
-        if event not in ("order_placed", "po_placed"):
+        if event not in ("order_placed", "po_placed", "po_reordered"):
             continue
         if product is not None and row[PRODUCT] != product:
             continue
@@ -269,7 +269,7 @@ def daily_flows(
             continue
         day = min(days - 1, int(time - warmup))
         units = count(row[UNITS]) or 0
-        if event == "po_placed":
+        if event != "order_placed":
             ordered[day] += units
         elif not is_replacement(row):
             demanded[day] += units
