@@ -13,7 +13,9 @@ import traceback
 from collections.abc import Sequence
 
 from simulator import __version__
-from simulator.config import ConfigError, load_scenario
+from simulator.config import ConfigError, Problem, load_scenario
+from simulator.config.limits import DEFAULT_MAX_EVENTS, MAX_REPLICATIONS
+from simulator.config.work import check_events
 from simulator.report.tables import run_table
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
@@ -31,18 +33,29 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
+    limits = argparse.ArgumentParser(add_help=False)
+    limits.add_argument(
+        "--max-events",
+        type=_events,
+        default=DEFAULT_MAX_EVENTS,
+        metavar="N",
+        help=f"refuse work estimated above N events (default {DEFAULT_MAX_EVENTS:,}; "
+        "docs/limits.md)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser(
         "validate",
-        parents=[common],
+        parents=[common, limits],
         help="check scenario or experiment files; exit 2 listing every problem",
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser(
-        "run", parents=[common], help="run one replication of a scenario and print its KPIs"
+        "run",
+        parents=[common, limits],
+        help="run one replication of a scenario and print its KPIs",
     )
     p.add_argument("scenario", metavar="SCENARIO")
     p.add_argument("--seed", type=int, help="root random seed (default: the scenario's)")
@@ -62,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "experiment",
-        parents=[common],
+        parents=[common, limits],
         help="run variants x sweep points x replications and compare them",
     )
     p.add_argument("experiment", metavar="EXPERIMENT")
@@ -84,17 +97,49 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _events(text: str) -> int:
+    """``--max-events``: a whole number of at least 1, also written as ``1e8``."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 1 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 1, got {text}")
+    return int(value)
+
+
+def check_design(file: str, replications: int | None, max_events: float) -> None:
+    """Everything ``experiment`` checks before it runs: the design, its size, every scenario."""
+    from simulator.experiment import load_design
+
+    if replications is not None and replications > MAX_REPLICATIONS:
+        raise ConfigError(
+            [
+                Problem(
+                    file,
+                    "--replications",
+                    f"must be at most {MAX_REPLICATIONS:,} (the limit of the file's "
+                    f"replications), got {replications:,}",
+                )
+            ]
+        )
+    design = load_design(file, replications)
+    seq = design.experiment.sequential
+    runs_each = design.replications if seq is None else seq.max_replications
+    check_events(file, design.scenarios.values(), runs_each, max_events)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    """``supplysim validate FILE...``."""
+    """``supplysim validate FILE...``: every check ``run`` or ``experiment`` makes first."""
     status = EXIT_OK
-    from simulator.experiment import is_experiment_file, load_design
+    from simulator.experiment import is_experiment_file
 
     for file in args.files:
         try:
             if is_experiment_file(file):
-                load_design(file)
+                check_design(file, None, args.max_events)
             else:
-                load_scenario(file)
+                check_events(file, [load_scenario(file)], max_events=args.max_events)
         except ConfigError as exc:
             status = EXIT_INVALID
             for problem in exc.problems:
@@ -114,6 +159,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.seed is not None and args.seed < 0:
         print(f"{args.scenario}: --seed: must be >= 0, got {args.seed}", file=sys.stderr)
         return EXIT_INVALID
+    if args.replication < 0:
+        print(
+            f"{args.scenario}: --replication: must be >= 0, got {args.replication}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    scenario = load_scenario(args.scenario, args.overrides)
+    check_events(args.scenario, [scenario], max_events=args.max_events, days=args.days)
     scenario, result, seconds = timed_run(
         args.scenario,
         seed=args.seed,
@@ -150,6 +203,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print(f"{args.experiment}: --workers: must be >= 1, got {args.workers}", file=sys.stderr)
         return EXIT_INVALID
+    check_design(args.experiment, args.replications, args.max_events)
     try:
         results = run_experiment(
             args.experiment,

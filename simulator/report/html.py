@@ -30,9 +30,8 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
-import yaml
-
 from simulator import __version__
+from simulator.config.safe_yaml import parse_yaml, read_text
 from simulator.io import atomic_write_bytes, atomic_write_text
 from simulator.report import figures as F
 from simulator.report.tables import GROUPS, fmt
@@ -80,12 +79,8 @@ def read_json(path: str | Path) -> Any:
 
 
 def read_yaml(path: str | Path) -> Any:
-    """A YAML file's content, safely loaded (``ReportError`` if missing or not YAML)."""
-    path = Path(path)
-    try:
-        return yaml.safe_load(_read_text(path))
-    except yaml.YAMLError as exc:
-        raise ReportError(path, f"not valid YAML: {exc}") from None
+    """A YAML file's content, by the guarded reader of scenario files (``ConfigError`` if not)."""
+    return parse_yaml(read_text(path), str(path))
 
 
 def _optional(reader: Callable[[Path], Any], path: Path, default: Any) -> Any:
