@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 from simulator import __version__
 from simulator.config import ConfigError, Problem, load_scenario
-from simulator.config.limits import DEFAULT_MAX_EVENTS, MAX_REPLICATIONS
-from simulator.config.work import check_events
+from simulator.config.limits import DEFAULT_MAX_CUSTOMERS, DEFAULT_MAX_EVENTS, MAX_REPLICATIONS
 from simulator.report.tables import run_table
+from simulator.work import check_work
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 
@@ -36,11 +36,19 @@ def _parser() -> argparse.ArgumentParser:
     limits = argparse.ArgumentParser(add_help=False)
     limits.add_argument(
         "--max-events",
-        type=_events,
+        type=_count,
         default=DEFAULT_MAX_EVENTS,
         metavar="N",
         help=f"refuse work estimated above N events (default {DEFAULT_MAX_EVENTS:,}; "
         "docs/limits.md)",
+    )
+    limits.add_argument(
+        "--max-customers",
+        type=_count,
+        default=DEFAULT_MAX_CUSTOMERS,
+        metavar="N",
+        help="refuse more than N customers with behaviour in a run, word of mouth at worst "
+        f"included (default {DEFAULT_MAX_CUSTOMERS:,})",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -97,8 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _events(text: str) -> int:
-    """``--max-events``: a whole number of at least 1, also written as ``1e8``."""
+def _count(text: str) -> int:
+    """``--max-events``, ``--max-customers``: a whole number of at least 1, or ``1e8``."""
     try:
         value = float(text)
     except ValueError:
@@ -108,7 +116,11 @@ def _events(text: str) -> int:
     return int(value)
 
 
-def check_design(file: str, replications: int | None, max_events: float) -> None:
+def _limits(args: argparse.Namespace) -> dict[str, int]:
+    return {"max_events": args.max_events, "max_customers": args.max_customers}
+
+
+def check_design(file: str, replications: int | None, limits: dict[str, int]) -> None:
     """Everything ``experiment`` checks before it runs: the design, its size, every scenario."""
     from simulator.experiment import load_design
 
@@ -126,7 +138,7 @@ def check_design(file: str, replications: int | None, max_events: float) -> None
     design = load_design(file, replications)
     seq = design.experiment.sequential
     runs_each = design.replications if seq is None else seq.max_replications
-    check_events(file, design.scenarios.values(), runs_each, max_events)
+    check_work(file, design.scenarios.values(), runs_each, **limits)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -137,9 +149,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for file in args.files:
         try:
             if is_experiment_file(file):
-                check_design(file, None, args.max_events)
+                check_design(file, None, _limits(args))
             else:
-                check_events(file, [load_scenario(file)], max_events=args.max_events)
+                check_work(file, [load_scenario(file)], **_limits(args))
         except ConfigError as exc:
             status = EXIT_INVALID
             for problem in exc.problems:
@@ -166,7 +178,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return EXIT_INVALID
     scenario = load_scenario(args.scenario, args.overrides)
-    check_events(args.scenario, [scenario], max_events=args.max_events, days=args.days)
+    check_work(args.scenario, [scenario], days=args.days, **_limits(args))
     scenario, result, seconds = timed_run(
         args.scenario,
         seed=args.seed,
@@ -203,7 +215,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print(f"{args.experiment}: --workers: must be >= 1, got {args.workers}", file=sys.stderr)
         return EXIT_INVALID
-    check_design(args.experiment, args.replications, args.max_events)
+    check_design(args.experiment, args.replications, _limits(args))
     try:
         results = run_experiment(
             args.experiment,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import io
 import json
 import random
@@ -100,7 +101,9 @@ def mutate(data, rng: random.Random):
         node = data
         for key in path[:-1]:
             node = node[key]
-        node[path[-1]] = rng.choice(HOSTILE)
+        # a copy: the same list or mapping inserted twice, or mutated in place by a later change,
+        # would corrupt HOSTILE for the next cases (or make the tree contain itself)
+        node[path[-1]] = copy.deepcopy(rng.choice(HOSTILE))
         changed.append(".".join(map(str, path)))
     return changed
 

@@ -6,7 +6,12 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from simulator.config.limits import MIN_PERIOD_DAYS, UNBOUNDED_FIELDS, number_problem
+from simulator.config.limits import (
+    MIN_PERIOD_DAYS,
+    UNBOUNDED_FIELDS,
+    number_problem,
+    number_text,
+)
 
 ID_PATTERN = r"^[A-Za-z0-9_\-]+$"
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
@@ -21,7 +26,7 @@ def _long_enough(days: float) -> float:
     if days < MIN_PERIOD_DAYS:
         raise ValueError(
             f"{days:g} days is shorter than the shortest period the simulator can step through, "
-            f"{MIN_PERIOD_DAYS:g} days (see docs/limits.md)"
+            f"{number_text(MIN_PERIOD_DAYS)} days (see docs/limits.md)"
         )
     return days
 

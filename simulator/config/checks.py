@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from simulator.config.scenario import Scenario
-from simulator.config.work import customer_problems
 
 
 def _duplicates(items: list, section: str) -> list[tuple[str, str]]:
@@ -121,7 +120,7 @@ def cross_check(sc: Scenario) -> list[tuple[str, str]]:
             problems.append(
                 ("warehouse.policies", f"product {pid!r} is ordered by {where} but has no policy")
             )
-    return problems + customer_problems(sc)
+    return problems
 
 
 def _holding_cost(sc: Scenario, pid: str) -> float | None:

@@ -120,7 +120,7 @@ class Segment(Model):
     @field_validator("quantity")
     @classmethod
     def _orders_of_bounded_size(cls, dist: Dist) -> Dist:
-        """Units per order must stay below ``MAX_ORDER_UNITS`` but once in a trillion orders."""
+        """Units per order must stay below ``MAX_ORDER_UNITS`` but once in ten trillion orders."""
         if isinstance(dist, Empirical):
             largest = max(dist.values)
         elif dist.is_constant:

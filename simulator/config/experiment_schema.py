@@ -152,7 +152,7 @@ class Experiment(Model):
     """Confidence level of every interval, and 1 - the significance level of every test."""
     sequential: Sequential | None = None
     """Add replications until the chosen KPIs are precise enough; omit for a fixed number."""
-    horizon_days: Days | None = None
+    horizon_days: Days | None = Field(default=None, gt=0)
     """Override of the base scenario's measured horizon (days); omit to keep it."""
     warmup_days: float | None = Field(default=None, ge=0)
     """Override of the base scenario's warm-up (days); omit to keep it."""

@@ -4,7 +4,7 @@ Every limit a user can meet is named here once; docs/limits.md explains them. Th
 every accepted input within what the simulator can compute exactly and finish: no number is
 infinite or large enough for a product of a few of them to overflow, no file or tree is large
 enough to exhaust memory before it is checked, and no run is so large that it would not finish
-(that estimate is :mod:`simulator.config.work`).
+(that estimate is :mod:`simulator.work`).
 """
 
 from __future__ import annotations
@@ -37,13 +37,19 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 #: Largest YAML tree, in nodes after aliases are expanded ("billion laughs" documents).
 MAX_NODES = 200_000
 
-#: Most customers with behaviour (satisfaction, loyalty) a run may hold at once, counting the
-#: worst case of word of mouth: each is remembered individually (a few hundred bytes each).
-MAX_BEHAVING_CUSTOMERS = 1_000_000
+#: Default upper bound on the customers with behaviour (satisfaction, loyalty) one run may hold,
+#: counting the worst case of word of mouth: each is remembered individually (a few hundred
+#: bytes each, so about 300 MB for a million). ``--max-customers`` raises it.
+DEFAULT_MAX_CUSTOMERS = 1_000_000
 
-#: Largest units per customer order: the 1 - 1e-12 quantile of a segment's ``quantity`` must not
+#: Largest units per customer order: the 1 - 1e-13 quantile of a segment's ``quantity`` must not
 #: exceed it (the simulator computes the exact distribution of whole units up to that size).
 MAX_ORDER_UNITS = 1_000_000
+
+#: Largest stock a policy may aim at, and largest initial stock, per product (units). Which units
+#: on a shelf are defective is drawn exactly (a hypergeometric draw, which numpy supports up to a
+#: billion units); 100 million leaves room for what arrives above the target.
+MAX_STOCK_UNITS = 100_000_000
 
 #: Default upper bound on the events one command may simulate (customer orders, reviews, daily
 #: updates, outages; all runs of an experiment together): about one to three minutes of
@@ -61,7 +67,13 @@ MAX_SWEEP_POINTS = 10_000
 #: Fields that hold an identifier rather than a quantity: any whole number >= 0 is accepted.
 UNBOUNDED_FIELDS = frozenset({"seed"})
 
-_LOW, _HIGH = (f"{x:.0e}".replace("e+", "e") for x in (MIN_MAGNITUDE, MAX_MAGNITUDE))
+
+def number_text(x: float) -> str:
+    """A limit as people write it: ``1e12``, ``1e-6``."""
+    return f"{x:.0e}".replace("e+", "e").replace("e-0", "e-")
+
+
+_LOW, _HIGH = number_text(MIN_MAGNITUDE), number_text(MAX_MAGNITUDE)
 
 
 def number_problem(value: Any) -> str | None:
