@@ -165,8 +165,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``supplysim run SCENARIO ...``."""
     from simulator.runs import timed_run, write_run_folder
 
-    if args.days is not None and not args.days > 0:
-        print(f"{args.scenario}: --days: must be > 0, got {args.days:g}", file=sys.stderr)
+    if args.days is not None and not 0 < args.days < float("inf"):
+        print(
+            f"{args.scenario}: --days: must be > 0 and finite, got {args.days:g}", file=sys.stderr
+        )
         return EXIT_INVALID
     if args.seed is not None and args.seed < 0:
         print(f"{args.scenario}: --seed: must be >= 0, got {args.seed}", file=sys.stderr)

@@ -52,7 +52,7 @@ MAX_ORDER_UNITS = 1_000_000
 MAX_STOCK_UNITS = 100_000_000
 
 #: Default upper bound on the events one command may simulate (customer orders, reviews, daily
-#: updates, outages; all runs of an experiment together): about one to three minutes of
+#: updates, outages; all runs of an experiment together): half a minute to a few minutes of
 #: simulation on one core. ``--max-events`` raises it.
 DEFAULT_MAX_EVENTS = 10_000_000
 
