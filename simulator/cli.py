@@ -13,7 +13,8 @@ import traceback
 from collections.abc import Sequence
 
 from simulator import __version__
-from simulator.config import ConfigError, Problem, load_scenario
+from simulator.config import ConfigError, Problem, Scenario, load_scenario
+from simulator.config.experiment_schema import Experiment
 from simulator.config.limits import DEFAULT_MAX_CUSTOMERS, DEFAULT_MAX_EVENTS, MAX_REPLICATIONS
 from simulator.report.tables import run_table
 from simulator.work import check_work
@@ -135,10 +136,12 @@ def check_design(file: str, replications: int | None, limits: dict[str, int]) ->
                 )
             ]
         )
-    design = load_design(file, replications)
-    seq = design.experiment.sequential
-    runs_each = design.replications if seq is None else seq.max_replications
-    check_work(file, design.scenarios.values(), runs_each, **limits)
+
+    def within_limits(exp: Experiment, scenarios: list[Scenario]) -> None:
+        runs_each = exp.replications if exp.sequential is None else exp.sequential.max_replications
+        check_work(file, scenarios, runs_each, **limits)
+
+    load_design(file, replications, check=within_limits)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,13 +250,17 @@ def _canonical(data: Any) -> str:
 
 
 def load_design(
-    source: str | Path | Experiment | Mapping[str, Any], replications: int | None = None
+    source: str | Path | Experiment | Mapping[str, Any],
+    replications: int | None = None,
+    check: Callable[[Experiment, list[Scenario]], None] | None = None,
 ) -> Design:
     """Validate an experiment and every scenario it implies; resolve its sweep points.
 
     Args:
         source: an experiment file, a validated :class:`Experiment`, or the same as plain data.
         replications: overrides the experiment's ``replications``.
+        check: called with the experiment and every design point's scenario before anything is
+            simulated (the command line checks its work limits there).
 
     Raises:
         ConfigError: every problem, as ``FILE: path.to.field: message``; problems of a variant's
@@ -335,6 +339,8 @@ def load_design(
                     problems.append(Problem(file, where, message))
     if problems:
         raise ConfigError(list(dict.fromkeys(problems)))  # each problem once, in order
+    if check is not None:
+        check(exp, list(scenarios.values()))
 
     known = reported_kpis(scenarios[(exp.baseline_variant, 0)])
     for i, kpi in enumerate(exp.kpis):

@@ -1026,3 +1026,17 @@ def test_every_stated_limit_is_in_the_docs():
         if name.isupper() and isinstance(value, int | float) and not isinstance(value, bool):
             shown = {f"{value:,}", limits.number_text(value), f"{value // 2**20} MB"}
             assert any(text in doc for text in shown), (name, value)
+
+
+def test_experiment_work_is_checked_before_anything_is_simulated(tmp_path, capsys):
+    """A variant of ten million customers is refused by its estimate, not by simulating a day."""
+    experiment = {
+        "name": "crowd",
+        "scenario": scenario_file(tmp_path),
+        "variants": {"small": {}, "big": {"customers.segments.retail.count": 10**7}},
+        "replications": 2,
+    }
+    file = write(tmp_path, experiment, "crowd.yaml")
+    code, _, lines = validate(capsys, file)
+    line = assert_clean_refusal(code, lines, file, "in each of 4 runs")
+    assert line.startswith(f"{file}: customers.segments.0: about 50,0"), line
