@@ -28,6 +28,8 @@ from simulator.model import resolve_rules
 
 def _size(n: float) -> str:
     """A count for a message: ``12,345,678`` or, when astronomical, ``3.2e+15``."""
+    if not math.isfinite(n):
+        return "1e300+"
     return f"{n:,.0f}" if n < 1e15 else f"{n:.2g}"
 
 
