@@ -13,8 +13,10 @@ import traceback
 from collections.abc import Sequence
 
 from simulator import __version__
-from simulator.config import ConfigError, load_scenario
+from simulator.config import ConfigError, Problem, load_scenario
+from simulator.config.limits import DEFAULT_MAX_CUSTOMERS, DEFAULT_MAX_EVENTS, MAX_REPLICATIONS
 from simulator.report.tables import run_table
+from simulator.work import check_work
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 
@@ -31,18 +33,37 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
+    limits = argparse.ArgumentParser(add_help=False)
+    limits.add_argument(
+        "--max-events",
+        type=_count,
+        default=DEFAULT_MAX_EVENTS,
+        metavar="N",
+        help=f"refuse work estimated above N events (default {DEFAULT_MAX_EVENTS:,}; "
+        "docs/limits.md)",
+    )
+    limits.add_argument(
+        "--max-customers",
+        type=_count,
+        default=DEFAULT_MAX_CUSTOMERS,
+        metavar="N",
+        help="refuse more than N customers with behaviour in a run, word of mouth at worst "
+        f"included (default {DEFAULT_MAX_CUSTOMERS:,})",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser(
         "validate",
-        parents=[common],
+        parents=[common, limits],
         help="check scenario or experiment files; exit 2 listing every problem",
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser(
-        "run", parents=[common], help="run one replication of a scenario and print its KPIs"
+        "run",
+        parents=[common, limits],
+        help="run one replication of a scenario and print its KPIs",
     )
     p.add_argument("scenario", metavar="SCENARIO")
     p.add_argument("--seed", type=int, help="root random seed (default: the scenario's)")
@@ -62,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "experiment",
-        parents=[common],
+        parents=[common, limits],
         help="run variants x sweep points x replications and compare them",
     )
     p.add_argument("experiment", metavar="EXPERIMENT")
@@ -142,10 +163,47 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _count(text: str) -> int:
+    """``--max-events``, ``--max-customers``: a whole number of at least 1, or ``1e8``."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 1 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 1, got {text}")
+    return int(value)
+
+
+def _limits(args: argparse.Namespace) -> dict[str, int]:
+    return {"max_events": args.max_events, "max_customers": args.max_customers}
+
+
+def check_design(file: str, replications: int | None, limits: dict[str, int]) -> None:
+    """Everything ``experiment`` checks before it runs: the design, its size, every scenario."""
+    from simulator.experiment import load_design
+
+    if replications is not None and replications > MAX_REPLICATIONS:
+        raise ConfigError(
+            [
+                Problem(
+                    file,
+                    "--replications",
+                    f"must be at most {MAX_REPLICATIONS:,} (the limit of the file's "
+                    f"replications), got {replications:,}",
+                )
+            ]
+        )
+
+    design = load_design(file, replications)  # validates; simulates nothing
+    exp = design.experiment
+    runs_each = exp.replications if exp.sequential is None else exp.sequential.max_replications
+    check_work(file, list(design.scenarios.values()), runs_each, **limits)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    """``supplysim validate FILE...``."""
+    """``supplysim validate FILE...``: every check ``run`` or ``experiment`` makes first."""
     status = EXIT_OK
-    from simulator.experiment import is_experiment_file, load_design
+    from simulator.experiment import is_experiment_file
     from simulator.optimize import load_problem
     from simulator.optimize.problem import is_optimization_file
 
@@ -154,9 +212,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if is_optimization_file(file):
                 load_problem(file)
             elif is_experiment_file(file):
-                load_design(file)
+                check_design(file, None, _limits(args))
             else:
-                load_scenario(file)
+                check_work(file, [load_scenario(file)], **_limits(args))
         except ConfigError as exc:
             status = EXIT_INVALID
             for problem in exc.problems:
@@ -170,12 +228,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``supplysim run SCENARIO ...``."""
     from simulator.runs import timed_run, write_run_folder
 
-    if args.days is not None and not args.days > 0:
-        print(f"{args.scenario}: --days: must be > 0, got {args.days:g}", file=sys.stderr)
+    if args.days is not None and not 0 < args.days < float("inf"):
+        print(
+            f"{args.scenario}: --days: must be > 0 and finite, got {args.days:g}", file=sys.stderr
+        )
         return EXIT_INVALID
     if args.seed is not None and args.seed < 0:
         print(f"{args.scenario}: --seed: must be >= 0, got {args.seed}", file=sys.stderr)
         return EXIT_INVALID
+    if args.replication < 0:
+        print(
+            f"{args.scenario}: --replication: must be >= 0, got {args.replication}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    scenario = load_scenario(args.scenario, args.overrides)
+    check_work(args.scenario, [scenario], days=args.days, **_limits(args))
     scenario, result, seconds = timed_run(
         args.scenario,
         seed=args.seed,
@@ -213,6 +281,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print(f"{args.experiment}: --workers: must be >= 1, got {args.workers}", file=sys.stderr)
         return EXIT_INVALID
+    check_design(args.experiment, args.replications, _limits(args))
     try:
         results = run_experiment(
             args.experiment,

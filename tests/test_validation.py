@@ -9,6 +9,7 @@ checks (ids that must exist, shares that sum to 1) run once the structure is val
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ import pytest
 import yaml
 
 from simulator.cli import main
-from simulator.config import ConfigError, Scenario, load_scenario
+from simulator.config import ConfigError, Scenario, limits, load_scenario
+from simulator.config.limits import MAX_FILE_BYTES
 from simulator.distributions import Constant, Exponential, Gamma
 from simulator.runs import scenario_data
 
@@ -820,3 +822,221 @@ def test_example_scenario_validates(capsys, path):
     code, out, lines = validate(capsys, str(path))
     assert (code, lines) == (0, [])
     assert f"{path}: valid" in out
+
+
+# --- limits (docs/limits.md) ----------------------------------------------------------------------
+
+LIMIT_CASES = [
+    ("infinite number", set_("horizon_days", float("inf")), "horizon_days", "finite"),
+    ("not a number", set_("products.0.price", float("nan")), "products.0.price", "finite"),
+    (
+        "huge number",
+        set_("warehouse.policies.gadget.max", 10**13),
+        "warehouse.policies.gadget.max",
+        "between 1e-12 and 1e12",
+    ),
+    (
+        "tiny number",
+        set_("suppliers.0.defect_rate", 1e-300),
+        "suppliers.0.defect_rate",
+        "between 1e-12 and 1e12",
+    ),
+    (
+        "huge distribution parameter",
+        set_("suppliers.0.lead_time_days.sd", 1e300),
+        "suppliers.0.lead_time_days",
+        "sd = 1e+300",
+    ),
+    (
+        "empirical weights whose sum overflows",
+        set_("customers.segments.0.quantity.weights", [1e308, 1e308, 1]),
+        "customers.segments.0.quantity",
+        "weights.0 = 1e+308",
+    ),
+    (
+        "infinite constant distribution",
+        set_("suppliers.1.lead_time_days", float("inf")),
+        "suppliers.1.lead_time_days",
+        "finite",
+    ),
+    (
+        "period too short",
+        set_("warehouse.policies.gadget.review_days", 1e-9),
+        "warehouse.policies.gadget.review_days",
+        "shortest period",
+    ),
+    (
+        "orders too large",
+        set_("customers.segments.1.quantity", {"dist": "poisson", "mean": 2e6}),
+        "customers.segments.1.quantity",
+        "1,000,000 units per order",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutation", "path", "word"), [pytest.param(m, p, w, id=n) for n, m, p, w in LIMIT_CASES]
+)
+def test_numbers_beyond_the_limits_are_refused(tmp_path, capsys, mutation, path, word):
+    file = scenario_file(tmp_path, mutation)
+    code, _, lines = validate(capsys, file)
+    line = assert_clean_refusal(code, lines, file, word)
+    assert line.startswith(f"{file}: {path}: "), line
+    assert cli(capsys, "run", file)[::2] == (2, lines)
+
+
+def test_a_seed_is_an_identifier_not_a_quantity(tmp_path, capsys):
+    assert validate(capsys, scenario_file(tmp_path, set_("seed", 2**63)))[0] == 0
+
+
+def test_exponent_without_a_dot_is_a_number(tmp_path):
+    file = tmp_path / "exp.yaml"
+    file.write_text(
+        yaml.safe_dump(BASE, sort_keys=False).replace("horizon_days: 20", "horizon_days: 2e1")
+    )
+    assert load_scenario(file).horizon_days == 20.0
+    assert load_scenario(file, ["warmup_days=1E0"]).warmup_days == 1.0
+
+
+WORK_CASES = [
+    ("long horizon", set_("horizon_days", 1e9), "customers.segments.0", "--max-events"),
+    (
+        "many customers",
+        set_("customers.segments.0.count", 10**9),
+        "customers.segments.0",
+        "1,000,000,000 customers x 0.1 orders per customer per day x 25 days",
+    ),
+    (
+        "frequent reviews",
+        set_("warehouse.policies.gadget.review_days", 1e-6),
+        "warehouse.policies.gadget.review_days",
+        "reviews every 1e-6 days over 25 days",
+    ),
+    (
+        "frequent outages",
+        set_(
+            "suppliers.1.disruptions",
+            [{"type": "random", "time_between_days": 1e-6, "duration_days": 1e-6}],
+        ),
+        "suppliers.1.disruptions.0",
+        "an outage every 2e-6 days",
+    ),
+    (
+        "customers with behaviour",
+        both(
+            set_("customers.segments.1.count", 2_000_000),
+            set_("customers.segments.1.behaviour", {}),
+        ),
+        "customers.segments.1.count",
+        "--max-customers",
+    ),
+    (
+        "word of mouth",
+        set_("customers.segments.1.behaviour", {"acquisition": {"per_promoter": 1.0}}),
+        "customers.segments.1.behaviour.acquisition",
+        "if every customer were a promoter",
+    ),
+    (
+        "stock target",
+        set_("warehouse.policies.gadget.max", 10**9),
+        "warehouse.policies.gadget",
+        "100,000,000 units per product",
+    ),
+    (
+        "initial stock",
+        set_("warehouse.initial_stock.widget", 10**9),
+        "warehouse.initial_stock.widget",
+        "100,000,000 units per product",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutation", "path", "word"), [pytest.param(m, p, w, id=n) for n, m, p, w in WORK_CASES]
+)
+def test_work_beyond_the_limits_is_refused_by_validate_and_run(
+    tmp_path, capsys, mutation, path, word
+):
+    """Refused with the field named (and, for a billion customers, the stock they need too)."""
+    file = scenario_file(tmp_path, mutation)
+    code, _, lines = validate(capsys, file)
+    assert code == 2
+    assert any(line.startswith(f"{file}: {path}: ") and word in line for line in lines), lines
+    assert cli(capsys, "run", file)[::2] == (2, lines)
+
+
+def test_the_work_limit_can_be_raised(tmp_path, capsys):
+    file = scenario_file(tmp_path, set_("horizon_days", 1_000_000))
+    code, _, lines = validate(capsys, file)
+    assert_clean_refusal(code, lines, file, "about 16,142,938 events")
+    assert cli(capsys, "validate", file, "--max-events", "2e7")[0] == 0
+    assert cli(capsys, "run", str(SCENARIO_FILES[0]), "--max-events", "100")[0] == 2
+
+
+def test_run_days_count_in_the_estimate(tmp_path, capsys):
+    file = scenario_file(tmp_path)
+    code, _, lines = cli(capsys, "run", file, "--days", "1e9")
+    assert_clean_refusal(code, lines, file, "x 1,000,000,005 days")
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--max-events", "0"), ("--max-events", "lots"), ("--max-customers", "inf")]
+)
+def test_limit_flags_must_be_counts(capsys, flag, value):
+    code, _, lines = cli(capsys, "validate", str(SCENARIO_FILES[0]), flag, value)
+    assert code == 2 and flag in lines[-1]
+
+
+def test_negative_replication_refused(capsys):
+    file = str(SCENARIO_FILES[0])
+    code, _, lines = cli(capsys, "run", file, "--replication", "-1")
+    assert_clean_refusal(code, lines, file, "--replication: must be >= 0")
+
+
+def test_files_that_are_not_regular_are_refused_without_blocking(tmp_path, capsys):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    for file in (str(fifo), "/dev/zero"):
+        code, _, lines = validate(capsys, file)
+        assert_clean_refusal(code, lines, file, "not a regular file")
+
+
+def test_large_file_refused_before_reading(tmp_path, capsys):
+    file = tmp_path / "big.yaml"
+    with file.open("wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: its size is all that is looked at
+    code, _, lines = validate(capsys, str(file))
+    assert_clean_refusal(code, lines, str(file), "larger than the limit of 10 MB")
+
+
+def test_alias_bomb_in_a_set_value_refused(base_file, capsys):
+    bomb = "[&a [1,1,1,1,1,1,1,1,1]"
+    for name, alias in zip("bcdef", "abcde", strict=True):
+        bomb += f", &{name} [" + ",".join([f"*{alias}"] * 9) + "]"
+    bomb += "]"  # 9^6 = 531,441 leaves from six short lines
+    code, _, lines = cli(capsys, "run", base_file, "--set", f"description={bomb}")
+    line = assert_clean_refusal(code, lines, base_file, "nodes")
+    assert line.startswith(f"{base_file}: --set description="), line
+
+
+def test_every_stated_limit_is_in_the_docs():
+    doc = (ROOT / "docs" / "limits.md").read_text()
+    for name in dir(limits):
+        value = getattr(limits, name)
+        if name.isupper() and isinstance(value, int | float) and not isinstance(value, bool):
+            shown = {f"{value:,}", limits.number_text(value), f"{value // 2**20} MB"}
+            assert any(text in doc for text in shown), (name, value)
+
+
+def test_experiment_work_is_checked_before_anything_is_simulated(tmp_path, capsys):
+    """A variant of ten million customers is refused by its estimate, not by simulating a day."""
+    experiment = {
+        "name": "crowd",
+        "scenario": scenario_file(tmp_path),
+        "variants": {"small": {}, "big": {"customers.segments.retail.count": 10**7}},
+        "replications": 2,
+    }
+    file = write(tmp_path, experiment, "crowd.yaml")
+    code, _, lines = validate(capsys, file)
+    line = assert_clean_refusal(code, lines, file, "in each of 4 runs")
+    assert line.startswith(f"{file}: customers.segments.0: about 50,0"), line

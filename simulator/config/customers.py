@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from simulator.config.base import Id, Model, Money, Probability
-from simulator.distributions import Dist
+from simulator.config.limits import MAX_ORDER_UNITS
+from simulator.distributions import Dist, Empirical
 
 
 class Sensitivity(Model):
@@ -115,6 +116,23 @@ class Segment(Model):
     """Customer behaviour: ``none`` (the default) means customers never leave and demand is a
     stationary Poisson process of rate count x orders_per_customer_per_day; a mapping switches on
     satisfaction, churn, surveys, complaints and word of mouth (see docs/customer-model.md)."""
+
+    @field_validator("quantity")
+    @classmethod
+    def _orders_of_bounded_size(cls, dist: Dist) -> Dist:
+        """Units per order must stay below ``MAX_ORDER_UNITS`` but once in ten trillion orders."""
+        if isinstance(dist, Empirical):
+            largest = max(dist.values)
+        elif dist.is_constant:
+            largest = dist.mean
+        else:
+            largest = float(dist.frozen().ppf(1 - 1e-13))
+        if not largest <= MAX_ORDER_UNITS:
+            raise ValueError(
+                f"orders of up to {largest:,.0f} units are beyond the limit of "
+                f"{MAX_ORDER_UNITS:,} units per order (see docs/limits.md)"
+            )
+        return dist
 
     @property
     def behaves(self) -> bool:

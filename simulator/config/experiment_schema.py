@@ -23,8 +23,9 @@ from pydantic import (
 )
 
 from simulator.config.errors import ConfigError, Problem
+from simulator.config.limits import MAX_REPLICATIONS, MAX_SWEEP_POINTS
 from simulator.config.loading import read_yaml, validate_model
-from simulator.config.schema import Id, Model
+from simulator.config.schema import Days, Id, Model
 
 #: KPIs reported when an experiment does not list its own.
 DEFAULT_KPIS = ("fill_rate", "otif_rate", "backorders_mean", "on_hand_mean", "cost_total")
@@ -71,7 +72,7 @@ whole numbers."""
 class LatinHypercube(Model):
     """A Latin hypercube sample: ``samples`` points spread evenly over every range at once."""
 
-    samples: int = Field(ge=2, le=10_000)
+    samples: int = Field(ge=2, le=MAX_SWEEP_POINTS)
     """Number of sweep points; each range is cut into this many strata, each used once."""
     ranges: dict[DottedPath, Range] = Field(min_length=1)
     """``[low, high]`` of each parameter. When both bounds are written as whole numbers (``[2,
@@ -92,6 +93,13 @@ class Sweep(Model):
     def _one_kind(self) -> Sweep:
         if (self.grid is None) == (self.latin_hypercube is None):
             raise ValueError("give exactly one of grid and latin_hypercube")
+        points = math.prod(len(values) for values in (self.grid or {}).values())
+        if points > MAX_SWEEP_POINTS:
+            sizes = " x ".join(str(len(values)) for values in (self.grid or {}).values())
+            raise ValueError(
+                f"the grid has {points:,} points ({sizes}), above the limit of "
+                f"{MAX_SWEEP_POINTS:,} sweep points (see docs/limits.md)"
+            )
         return self
 
 
@@ -108,7 +116,7 @@ class Sequential(Model):
     """KPIs whose precision decides when to stop; default: all the experiment's ``kpis``."""
     relative_half_width: float = Field(gt=0, lt=1)
     """Target half-width of the confidence interval as a share of the mean (0.01 = +/- 1%)."""
-    max_replications: int = Field(ge=2, le=100_000)
+    max_replications: int = Field(ge=2, le=MAX_REPLICATIONS)
     """Never run more replications per design point than this."""
     batch: int = Field(default=5, ge=1)
     """Replications added per design point in each round."""
@@ -131,7 +139,7 @@ class Experiment(Model):
     sweep: Sweep | None = None
     """Parameters swept in every variant (applied after the variant's overrides); omit for
     none."""
-    replications: int = Field(default=10, ge=2, le=100_000)
+    replications: int = Field(default=10, ge=2, le=MAX_REPLICATIONS)
     """Replications of every design point (variant x sweep point). Replication r of every
     design point sees the same random streams: common random numbers."""
     seed: int = Field(default=1, ge=0)
@@ -144,7 +152,7 @@ class Experiment(Model):
     """Confidence level of every interval, and 1 - the significance level of every test."""
     sequential: Sequential | None = None
     """Add replications until the chosen KPIs are precise enough; omit for a fixed number."""
-    horizon_days: float | None = Field(default=None, gt=0)
+    horizon_days: Days | None = Field(default=None, gt=0)
     """Override of the base scenario's measured horizon (days); omit to keep it."""
     warmup_days: float | None = Field(default=None, ge=0)
     """Override of the base scenario's warm-up (days); omit to keep it."""

@@ -1,9 +1,7 @@
 """Reading scenario files: safe YAML in, a validated Scenario out, or every problem with its path.
 
 Problems are reported as ``FILE: path.to.field: message`` (lists by index, mappings by key), all at
-once. The YAML reader refuses what a safe loader alone lets through: documents whose aliases expand
-to an enormous tree (the "billion laughs"), recursive aliases, and duplicate keys (which plain YAML
-silently resolves to the last one).
+once. Files are read by the guarded reader of :mod:`simulator.config.safe_yaml`.
 """
 
 from __future__ import annotations
@@ -12,108 +10,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from simulator.config.errors import ConfigError, Problem
 from simulator.config.overrides import apply_overrides
+from simulator.config.safe_yaml import read_yaml
 from simulator.config.schema import ID_PATTERN, Model, Scenario, cross_check
 from simulator.distributions import Dist
-
-#: Largest tree, counted in YAML nodes after alias expansion, that a file may describe.
-MAX_NODES = 200_000
-
-
-# --- YAML ---------------------------------------------------------------------------------------
-
-
-def _check_tree(node: yaml.Node, file: str) -> None:
-    """Refuse recursive aliases, alias bombs and duplicate mapping keys."""
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-
-    def size(n: yaml.Node) -> int:
-        key = id(n)
-        if key in sizes:
-            return sizes[key]
-        if key in active:
-            raise ConfigError([Problem(file, _where(n), "recursive alias: refused")])
-        active.add(key)
-        total = 1
-        if isinstance(n, yaml.MappingNode):
-            seen: dict[Any, yaml.Node] = {}
-            for k, v in n.value:
-                if isinstance(k, yaml.ScalarNode):
-                    if k.value in seen:
-                        raise ConfigError([Problem(file, _where(k), f"duplicate key {k.value!r}")])
-                    seen[k.value] = k
-                total += size(k) + size(v)
-                if total > MAX_NODES:
-                    break
-        elif isinstance(n, yaml.SequenceNode):
-            for v in n.value:
-                total += size(v)
-                if total > MAX_NODES:
-                    break
-        active.discard(key)
-        if total > MAX_NODES:
-            raise ConfigError(
-                [
-                    Problem(
-                        file,
-                        _where(n),
-                        f"document expands to more than {MAX_NODES} nodes "
-                        "(aliases repeated too often?): refused",
-                    )
-                ]
-            )
-        sizes[key] = total
-        return total
-
-    size(node)
-
-
-def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
-    """What a YAML error says, on one line: its context (if any), then its problem."""
-    parts = [exc.context, exc.problem] if exc.context else [exc.problem]
-    return ", ".join(str(part) for part in parts if part).replace("\n", " ")
-
-
-def _where(node: yaml.Node) -> str:
-    mark = node.start_mark
-    return f"line {mark.line + 1} column {mark.column + 1}"
-
-
-def read_yaml(path: str | Path, text: str | None = None) -> Any:
-    """Parse one YAML document safely; raise :class:`ConfigError` naming the file on any problem."""
-    file = str(path)
-    if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ConfigError([Problem(file, "(file)", "no such file")]) from None
-        except IsADirectoryError:
-            raise ConfigError([Problem(file, "(file)", "is a directory, not a file")]) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError([Problem(file, "(file)", f"cannot read: {exc}")]) from None
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise ConfigError([Problem(file, "(document)", "the file is empty")])
-        _check_tree(node, file)
-        return loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1} column {mark.column + 1}" if mark else "(document)"
-        raise ConfigError([Problem(file, where, f"invalid YAML: {yaml_problem(exc)}")]) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError([Problem(file, "(document)", f"invalid YAML: {exc}")]) from None
-    except RecursionError:
-        raise ConfigError([Problem(file, "(document)", "nested too deeply: refused")]) from None
-    finally:
-        loader.dispose()
-
 
 # --- validation errors --------------------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 A path walks mappings by key and lists of entities by ``id`` (or by index):
 ``suppliers.acme.lead_time_days.mean=8`` sets the mean lead time of the supplier whose id is
 ``acme``; ``warehouse.policies.widget.service_level=0.99`` sets a policy parameter. The value is
-read as YAML, so ``8`` is a number, ``true`` a boolean and ``{dist: exponential, mean: 3}`` a
-mapping. Overrides are applied before validation, so a misspelt key is reported like any other.
+read as YAML by the same guarded reader as files, so ``8`` and ``1e3`` are numbers, ``true`` a
+boolean and ``{dist: exponential, mean: 3}`` a mapping. Overrides are applied before validation,
+so a misspelt key is reported like any other.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import yaml
-
 from simulator.config.errors import ConfigError, Problem
+from simulator.config.safe_yaml import parse_yaml
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -27,10 +27,11 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if any(not part for part in path.split(".")):
         raise ValueError(f"empty part in path {path!r}")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ValueError(f"cannot read value {raw!r} as YAML: {problem}") from None
+        value = parse_yaml(raw, "--set", path)
+    except ConfigError as exc:
+        shown = raw if len(raw) <= 40 else f"{raw[:37]}..."
+        problem = exc.problems[0].message.removeprefix("invalid YAML: ")
+        raise ValueError(f"cannot read value {shown!r} as YAML: {problem}") from None
     return path, value
 
 

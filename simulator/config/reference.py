@@ -26,6 +26,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from simulator.config.experiment_schema import Experiment
+from simulator.config.limits import MAX_MAGNITUDE, MIN_MAGNITUDE, MIN_PERIOD_DAYS, number_text
 from simulator.config.scenario import Scenario
 from simulator.distributions import DIST_NAMES, Constant, _Dist
 
@@ -216,7 +217,9 @@ Generated from the models (`python -m simulator.config.reference --write`): ever
 or experiment file may contain, its type, its default and what it means. Unknown keys are errors.
 Times are in days unless the name says otherwise. A section's title is the key path where the
 mapping is written (`[]`: each item of a list; `PRODUCT`: each product id of a mapping), then the
-model's name, which the type column uses.
+model's name, which the type column uses. Every number must also be finite and 0 or between
+{number_text(MIN_MAGNITUDE)} and {number_text(MAX_MAGNITUDE)} in size, and every period at least
+{number_text(MIN_PERIOD_DAYS)} days: see [the limits](limits.md).
 
 A **DIST** is a number (a constant) or a mapping with `dist:` and its parameters:
 {", ".join(f"`{n}`" for n in DIST_NAMES)}; each is described [below](#distributions-dist), and

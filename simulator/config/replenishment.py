@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from simulator.config.base import Days, Model
 from simulator.config.forecasts import Forecast, default_forecast
 
-ReviewDays = Annotated[float, Field(gt=0)] | None
+ReviewDays = Days | None
 
 
 class BaseStockPolicy(Model):

@@ -22,8 +22,8 @@ from pathlib import Path
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from simulator.config import safe_yaml
+from simulator.config.errors import ConfigError
 from simulator.store import STORE_NAME, RunRecord, describe_change
 
 if TYPE_CHECKING:
@@ -68,12 +68,15 @@ def read_json(path: str | Path) -> Any:
 
 
 def read_yaml(path: str | Path) -> Any:
-    """A YAML file's content, safely loaded (``ReportError`` if missing or not YAML)."""
+    """A YAML file's content, by the guarded reader (``ReportError`` if missing or refused).
+
+    The reader of scenario files refuses alias bombs, endless and oversized files.
+    """
     path = Path(path)
     try:
-        return yaml.safe_load(_read_text(path))
-    except yaml.YAMLError as exc:
-        raise ReportError(path, f"not valid YAML: {exc}") from None
+        return safe_yaml.read_yaml(path)
+    except ConfigError as exc:
+        raise ReportError(path, "; ".join(p.message for p in exc.problems)) from None
 
 
 def _optional(reader: Callable[[Path], Any], path: Path) -> dict[str, Any]:
