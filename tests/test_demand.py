@@ -203,7 +203,7 @@ def test_block_bootstrap_keeps_common_random_numbers():
         )
 
 
-# --- Holt-Winters and forecast accuracy ------------------------------------------------------------
+# --- Holt-Winters and forecast accuracy -------------------------------------------------------
 
 
 def test_holt_winters_recovers_a_trend_and_a_season():
