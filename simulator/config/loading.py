@@ -73,6 +73,17 @@ def _check_tree(node: yaml.Node, file: str) -> None:
     size(node)
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, reading dates (``2025-01-06``) as text: scenario data stay plain JSON
+    data (stored with experiments, hashed), and the schema parses the dates it expects."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     """What a YAML error says, on one line: its context (if any), then its problem."""
     parts = [exc.context, exc.problem] if exc.context else [exc.problem]
@@ -96,7 +107,7 @@ def read_yaml(path: str | Path, text: str | None = None) -> Any:
             raise ConfigError([Problem(file, "(file)", "is a directory, not a file")]) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError([Problem(file, "(file)", f"cannot read: {exc}")]) from None
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
