@@ -74,8 +74,11 @@ def _check_tree(node: yaml.Node, file: str) -> None:
 
 
 class _Loader(yaml.SafeLoader):
-    """The safe loader, reading dates (``2025-01-06``) as text: scenario data stay plain JSON
-    data (stored with experiments, hashed), and the schema parses the dates it expects."""
+    """The safe loader, reading dates (``2025-01-06``) as text.
+
+    Scenario data then stay plain JSON data (stored with experiments, hashed), and the schema
+    parses the dates it expects.
+    """
 
 
 _Loader.yaml_implicit_resolvers = {
