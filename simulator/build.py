@@ -17,7 +17,15 @@ import numpy as np
 from simulator import behaviour
 from simulator.config.schema import Carrier, RandomDisruption, Scenario, Segment, Supplier
 from simulator.policies import DemandRate, Rule, VmiBand
-from simulator.resolve import NO_DEMAND, demand_rates, forecast_spec, holding_cost, resolve_rules
+from simulator.replay import bootstrap_days, replay_days
+from simulator.resolve import (
+    NO_DEMAND,
+    demand_rates,
+    forecast_spec,
+    holding_cost,
+    rate_profile,
+    resolve_rules,
+)
 from simulator.rng import Streams
 from simulator.samplers import block_sampler, exponential_sampler, uniform_sampler
 from simulator.sourcing import Backup, Single, Sourcing, Split
@@ -96,7 +104,7 @@ def build(sc: Scenario, streams: Streams) -> ModelSpec:
         picking=picking,
         desk=desk,
         returns=returns,
-        segments=tuple(segment_spec(sc, seg, streams) for seg in sc.customers.segments),
+        segments=tuple(segment_spec(sc, seg, streams, end) for seg in sc.customers.segments),
         scorecard={
             "on_time": w.on_time,
             "quality": w.quality,
@@ -260,11 +268,12 @@ def stock_spec(
     )
 
 
-def segment_spec(sc: Scenario, seg: Segment, streams: Streams) -> SegmentSpec:
+def segment_spec(sc: Scenario, seg: Segment, streams: Streams, end: float) -> SegmentSpec:
     """One customer segment: product choice, quantities, arrivals and (maybe) behaviour.
 
     With ``behaviour: none`` a segment of ``count`` customers each ordering ``r`` times a day is
-    one Poisson stream of rate ``count * r`` (a superposition of independent Poisson streams).
+    one Poisson stream of rate ``count * r`` (a superposition of independent Poisson streams). A
+    profile or a history draws on streams of its own, so the segment's other draws do not move.
     """
     name = f"demand/{seg.id}"
     mix = [(pid, share) for pid, share in seg.product_mix.items() if share > 0]
@@ -276,14 +285,24 @@ def segment_spec(sc: Scenario, seg: Segment, streams: Streams) -> SegmentSpec:
         cum = np.cumsum(shares / shares.sum())
         cum[-1] = 1.0  # no rounding gap above the last product
         which = block_sampler(lambda n: np.searchsorted(cum, rng.random(n), "right"))
-    rate = seg.count * seg.orders_per_customer_per_day
+    rate = seg.rate
     gap = None
     if not seg.behaves and rate > 0:
         gap = exponential_sampler(streams.generator(f"{name}/arrivals"), 1.0 / rate)
+    days = times = None
+    history = seg.history
+    if history is not None:
+        run_days = math.ceil(end)
+        if history.mode == "replay":
+            days = replay_days(history.days, run_days)
+        else:
+            blocks = streams.generator(f"{name}/history/blocks")
+            days = bootstrap_days(history.days, run_days, history.block_days, blocks)
+        times = uniform_sampler(streams.generator(f"{name}/history/times"))
     return SegmentSpec(
         id=seg.id,
         count=seg.count,
-        per_customer=seg.orders_per_customer_per_day,
+        per_customer=seg.orders_per_customer_per_day or 0.0,
         promised_days=seg.promised_days,
         products=tuple(pid for pid, _ in mix),
         which=which,
@@ -291,6 +310,9 @@ def segment_spec(sc: Scenario, seg: Segment, streams: Streams) -> SegmentSpec:
         gap=gap,
         lane=lane(sc.carrier(seg.outbound_carrier), streams, f"segment/{seg.id}"),
         behaviour=behaviour_spec(seg, streams) if seg.behaves else None,
+        profile=None if seg.profile is None else rate_profile(seg.profile, end),
+        days=days,
+        times=times,
     )
 
 

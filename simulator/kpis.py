@@ -130,6 +130,13 @@ REGISTRY: tuple[Kpi, ...] = (
         "the stock is on consignment: the supplier's until sold", spec=False),
     Kpi("expedited_orders", "orders", P, None, "Inventory",
         "purchase orders sent by the express carrier", spec=False),
+    # Forecast: of a policy that forecasts from daily sales
+    Kpi("forecast_mape", "share", SP, False, "Forecast",
+        "mean absolute percentage error of the one-day-ahead forecast, over days with demand "
+        "(system: weighted by units demanded)", needs="forecast", spec=False),
+    Kpi("forecast_bias", "share", SP, None, "Forecast",
+        "sum of (forecast - actual) / sum of actual demand, one day ahead: > 0 over-forecasts",
+        needs="forecast", spec=False),
     # Money
     Kpi("cost_holding", "money", SP, False, "Money",
         "time-integral of units on hand x holding cost per unit per day"),

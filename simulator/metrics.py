@@ -21,7 +21,7 @@ import numpy as np
 
 from simulator import behaviour, kpis
 from simulator.records import CYCLE_BIN, ProductTally, Recorder, SegmentSummary
-from simulator.series import variance_ratio
+from simulator.series import ForecastErrors, variance_ratio
 from simulator.specs import ModelSpec, SupplierSpec
 from simulator.version import __version__
 
@@ -127,6 +127,7 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
             cost_purchase=t.cost_purchase,
             revenue=t.revenue,
         )
+        row.update(_forecast_accuracy([rec.forecasts[pid]] if pid in rec.forecasts else []))
         by_product[pid] = row
 
     levels = [rec.levels[s.pid] for s in spec.stocks]
@@ -161,6 +162,7 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
         if kpis.SYSTEM in k.scopes and k.needs is not None:
             out[k.name] = None
     customers, churn_reasons = _customers(rec, spec, out)
+    out.update(_forecast_accuracy(list(rec.forecasts.values())))
 
     suppliers = {}
     for sup in spec.suppliers:
@@ -202,6 +204,23 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
         "customers": customers,
         "churn_reasons": churn_reasons,
         "costs_by_party": costs_by_party,
+    }
+
+
+def _forecast_accuracy(errors: list[ForecastErrors]) -> dict[str, float | None]:
+    """MAPE and relative bias of one-day-ahead forecasts; several are weighted by units demanded.
+
+    The MAPE of several products is Σ_p MAPE_p x units_p / Σ_p units_p; their bias is
+    Σ (forecast - actual) / Σ actual, which is the same weighting of each product's bias.
+    """
+    scored = [e for e in errors if e.ape_days]
+    mape = None
+    if scored:
+        units = sum(e.actual for e in scored)
+        mape = ratio(sum(e.ape / e.ape_days * e.actual for e in scored), units)
+    return {
+        "forecast_mape": mape,
+        "forecast_bias": ratio(sum(e.error for e in errors), sum(e.actual for e in errors)),
     }
 
 

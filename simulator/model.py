@@ -18,6 +18,7 @@ from simulator.build import build
 from simulator.config.schema import Scenario
 from simulator.entities.carrier import Lane
 from simulator.entities.customers import BehaviouralSegment, SegmentDemand
+from simulator.entities.replay import ReplaySegment
 from simulator.entities.returns import ReturnsNode
 from simulator.entities.service_desk import ServiceDeskNode
 from simulator.entities.stock import Stock
@@ -96,6 +97,8 @@ class Model:
             lane = Lane(seg.lane, rec)
             if seg.behaviour is not None:
                 node = BehaviouralSegment(env, seg, wh.stocks, lane, rec, order_ids, self.desk)
+            elif seg.days is not None:
+                node = ReplaySegment(env, seg, wh.stocks, lane, rec, order_ids)
             else:
                 node = SegmentDemand(env, seg, wh.stocks, lane, rec, order_ids)
             self.segments.append(node)
@@ -113,17 +116,26 @@ class Model:
                 feeds += [plant.tally.daily_demand, node.tally.demand]
         plant = suppliers[spec.primary].plants.get(spec.pid)
         forecaster = sales = plant_signal = None
+        # a forecast fed daily sales is scored on them: its one-day-ahead errors go on record
+        scored = self.recorder.forecast_errors
         if isinstance(rule, VmiBand):
-            vendor = Forecaster(rule.forecast, spec.prior)
             if rule.information == "sales":
+                vendor = Forecaster(
+                    rule.forecast, spec.prior, rule.max_days, scored(spec.pid).observe
+                )
                 sales = DailyTotals(vendor.update)
                 if plant is not None:
                     # the plant forecasts from the sales it sees (plus any re-orders of rejected
                     # units), through its own daily signal, which it closes before each plan
                     plant_signal = plant.signal
+            else:
+                vendor = Forecaster(rule.forecast, spec.prior, rule.max_days)
         elif rule.forecast is not None:
-            forecaster = Forecaster(rule.forecast, spec.prior)
+            cover = getattr(rule, "cover_days", None) or 1.0
+            forecaster = Forecaster(rule.forecast, spec.prior, cover, scored(spec.pid).observe)
             sales = DailyTotals(forecaster.update)
+        if sales is not None:
+            self.recorder.on_close(sales.close_until)  # the days not closed yet still count
         stock = Stock(
             env,
             spec,

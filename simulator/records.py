@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.series import DailySeries
+from simulator.series import DailySeries, ForecastErrors
 
 #: Resolution of the cycle-time histogram (days): percentiles are exact to this.
 CYCLE_BIN = 1e-3
@@ -273,6 +273,7 @@ class Recorder:
         self.levels: dict[str, StockLevels] = {}
         self.plants: dict[str, dict[str, PlantTally]] = {}  # by supplier, then product
         self.segments: dict[str, SegmentSummary] = {}  # written at the end of the run
+        self.forecasts: dict[str, ForecastErrors] = {}  # of the products whose policy forecasts
         self.open_orders: dict[int, Order] = {}
         self.not_yet_due: dict[str, int] = {}  # open orders at the end not yet due, by product
         self._zero()
@@ -303,6 +304,11 @@ class Recorder:
         if tally is None:
             tally = self.suppliers[sid] = SupplierTally()
         return tally
+
+    def forecast_errors(self, pid: str) -> ForecastErrors:
+        """The forecast errors of product ``pid``'s policy (measured days only, by their index)."""
+        errors = self.forecasts[pid] = ForecastErrors(self.warmup, self.end)
+        return errors
 
     def stock_levels(self, pid: str, now: float) -> StockLevels:
         """The level monitor of product ``pid``'s stock (created at ``now``)."""

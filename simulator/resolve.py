@@ -8,6 +8,8 @@ time; ``eoq: true`` becomes Harris' quantity; a forecast becomes a plain
 
 from __future__ import annotations
 
+import math
+
 from scipy import stats
 
 from simulator.config.schema import (
@@ -16,8 +18,10 @@ from simulator.config.schema import (
     MinMaxPolicy,
     PeriodicPolicy,
     Policy,
+    Profile,
     ReorderPointPolicy,
     Scenario,
+    Segment,
     Supplier,
     VmiPolicy,
 )
@@ -34,6 +38,7 @@ from simulator.policies import (
     economic_order_quantity,
     protection_demand,
 )
+from simulator.profile import RateProfile
 
 #: The demand rate of a product no segment orders.
 NO_DEMAND = DemandRate(0.0, 0.0)
@@ -44,17 +49,48 @@ def demand_rates(sc: Scenario) -> dict[str, DemandRate]:
 
     A segment's orders for product p form a Poisson process of rate λ = count x orders per
     customer per day x share of p; with order size K the daily demand is compound Poisson with
-    mean λ E[K] and variance λ E[K²].
+    mean λ E[K] and variance λ E[K²]. Demand that changes over time is taken at its average over
+    the run (see :func:`segment_moments`).
     """
     out: dict[str, list[float]] = {}
     for seg in sc.customers.segments:
-        k_mean, k_var = seg.quantity.int_moments()
         for pid, share in seg.product_mix.items():
-            lam = seg.count * seg.orders_per_customer_per_day * share
+            mean, var = segment_moments(sc, seg, share)
             acc = out.setdefault(pid, [0.0, 0.0])
-            acc[0] += lam * k_mean
-            acc[1] += lam * (k_var + k_mean**2)
+            acc[0] += mean
+            acc[1] += var
     return {pid: DemandRate(mean, var) for pid, (mean, var) in out.items()}
+
+
+def segment_moments(sc: Scenario, seg: Segment, share: float) -> tuple[float, float]:
+    """Mean and variance of the units per day a segment demands of a product with ``share``.
+
+    With a profile, the Poisson rate is its average over the run, λ M(end) / end. With a history
+    of daily totals D split into orders of size K, each for the product with probability s: mean
+    s E[D], variance s² Var(D) + s(1 - s) E[D] E[K²] / E[K].
+    """
+    k_mean, k_var = seg.quantity.int_moments()
+    k_square = k_var + k_mean**2
+    if seg.history is not None:
+        days = seg.history.days
+        d_mean = sum(days) / len(days)
+        d_var = sum((d - d_mean) ** 2 for d in days) / max(1, len(days) - 1)
+        return share * d_mean, share**2 * d_var + share * (1 - share) * d_mean * k_square / k_mean
+    lam = seg.rate * share
+    if seg.profile is not None:
+        end = sc.warmup_days + sc.horizon_days
+        lam *= rate_profile(seg.profile, end).integral(end) / end
+    return lam * k_mean, lam * k_square
+
+
+def rate_profile(profile: Profile, end: float) -> RateProfile:
+    """A scenario profile as the multiplier of a segment's rate over a run ending at ``end``."""
+    days = math.ceil(end) + 1
+    if profile.start_date is None:  # a trend alone
+        return RateProfile([1.0] * days, profile.trend_per_year)
+    return RateProfile.calendar(
+        profile.start_date, days, profile.weekly, profile.yearly, profile.trend_per_year
+    )
 
 
 def lead_time(sc: Scenario, supplier: Supplier) -> LeadTime:
@@ -99,6 +135,11 @@ def forecast_spec(method: Forecast | None) -> ForecastSpec | None:
         return None
     if method.moving_average is not None:
         return ForecastSpec(window=method.moving_average.window)
+    hw = method.holt_winters
+    if hw is not None:
+        return ForecastSpec(
+            alpha=hw.alpha, beta=hw.beta, gamma=hw.gamma, season_days=hw.season_days
+        )
     return ForecastSpec(alpha=method.exponential_smoothing.alpha)
 
 

@@ -1,4 +1,4 @@
-"""Daily series in constant memory: per-day totals summarised into the variance of the days.
+"""Daily series in constant memory: the variance of per-day totals, and a forecast's daily errors.
 
 The bullwhip ratios compare the variance of what is ordered (or made) per day with the variance of
 what is demanded per day; a run of a million days keeps no more than a few running sums.
@@ -66,3 +66,31 @@ def variance_ratio(numerator: DailySeries, denominator: DailySeries, days: int) 
     if not var_d:
         return None
     return numerator.variance(days) / var_d
+
+
+class ForecastErrors:
+    """One forecast's one-day-ahead errors over the measured days, in constant memory.
+
+    Args:
+        first: the first day counted (days before it are warm-up).
+        end: the end of the run; a day counts only if it is over by then.
+    """
+
+    __slots__ = ("first", "end", "days", "actual", "error", "ape", "ape_days")
+
+    def __init__(self, first: float, end: float) -> None:
+        self.first, self.end = first, end
+        self.days = 0
+        self.actual = self.error = self.ape = 0.0
+        self.ape_days = 0  # days with demand (the absolute percentage error needs it)
+
+    def observe(self, day: int, forecast: float, actual: float) -> None:
+        """Day ``day`` (time [day, day + 1)) had ``actual`` units; ``forecast`` was made for it."""
+        if day < self.first or day + 1 > self.end:
+            return
+        self.days += 1
+        self.actual += actual
+        self.error += forecast - actual
+        if actual > 0:
+            self.ape += abs(forecast - actual) / actual
+            self.ape_days += 1

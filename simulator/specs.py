@@ -16,6 +16,7 @@ import numpy as np
 from simulator.behaviour import Loyalty, Sensitivity
 from simulator.forecast import ForecastSpec
 from simulator.policies import Rule
+from simulator.profile import RateProfile
 from simulator.samplers import Sampler
 from simulator.sourcing import Sourcing
 
@@ -195,6 +196,12 @@ class SegmentSpec:
     """Time between orders (exponential) of a segment without behaviour; else ``None``."""
     lane: LaneSpec
     behaviour: BehaviourSpec | None
+    profile: RateProfile | None = None
+    """How the order rate changes over time (``None``: it does not)."""
+    days: tuple[int, ...] | None = None
+    """Units demanded on each day of the run, from a recorded history (``None``: Poisson orders)."""
+    times: Sampler | None = None
+    """U(0, 1) draws placing a history day's orders within the day."""
 
 
 @dataclass(frozen=True, slots=True)

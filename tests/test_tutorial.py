@@ -306,7 +306,9 @@ def test_the_course_has_at_least_five_complete_lessons():
         for part in ("**Question.**", "**Picture.**", "**What to look for.**", "**What it teaches"):
             assert part in text, f"lesson {n} has no {part}"
         kinds = {c.kind for c in PAGE.commands if c.lesson == n}
-        assert kinds == {"run", "experiment"}, f"lesson {n}: commands {kinds}"
+        assert {"run", "experiment"} <= kinds <= {"fit", "run", "experiment"}, (
+            f"lesson {n}: commands {kinds}"
+        )
         assert re.search(r"report\.html`?, figures? \"", text), f"lesson {n} names no figure"
 
 
@@ -607,6 +609,17 @@ def test_lesson_5_a_backup_supplier_keeps_customers_served(course):
     # whether it pays depends on the customers
     assert lower(exp, "backup", "profit", patient)
     assert higher(exp, "backup", "profit", impatient)
+
+
+def test_lesson_6_holt_winters_forecasts_and_serves_better(course):
+    fit = find(course, 6, "fit")
+    assert "Fri 1.19" in fit.stdout and "Jun 1.30" in fit.stdout
+    run = find(course, 6, "run")
+    assert run.document["by_product"]["widget"]["forecast_mape"] is not None
+    exp = find(course, 6, "experiment")
+    assert lower(exp, "holt_winters", "forecast_mape")
+    assert higher(exp, "holt_winters", "fill_rate")
+    assert higher(exp, "smoothing", "forecast_mape")
 
 
 # --- keep the helpers honest ----------------------------------------------------------------------

@@ -63,9 +63,13 @@ def reduce(sc: Scenario) -> Reduction:
                     "customers remember (demand is not a stationary Poisson process)",
                 )
             )
-        if not (seg.quantity.is_constant and round(seg.quantity.mean) == 1):
+        if seg.profile is not None:
+            problems.append((f"{path}.profile", "the order rate changes over time"))
+        if seg.history is not None:
+            problems.append((f"{path}.history", "demand replays a recorded history"))
+        elif not (seg.quantity.is_constant and round(seg.quantity.mean) == 1):
             problems.append((f"{path}.quantity", "orders are not all of one unit"))
-        rate += seg.count * seg.orders_per_customer_per_day * seg.product_mix.get(pid, 0.0)
+        rate += seg.rate * seg.product_mix.get(pid, 0.0)
     if rate <= 0:
         problems.append(("customers.segments", "no demand"))
     wh = sc.warehouse

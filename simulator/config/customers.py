@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from simulator.config.base import Id, Model, Money, Probability
+from simulator.config.demand import History, Profile
 from simulator.config.limits import MAX_ORDER_UNITS
 from simulator.distributions import Dist, Empirical
 
@@ -101,11 +102,19 @@ class Segment(Model):
     id: Id
     """Unique segment id."""
     count: int = Field(ge=0)
-    """Number of customers at the start."""
-    orders_per_customer_per_day: float = Field(gt=0)
-    """How often one active customer orders (orders per day)."""
+    """Number of customers at the start (with ``history``, not used: write 1)."""
+    orders_per_customer_per_day: float | None = Field(default=None, gt=0)
+    """How often one active customer orders (orders per day); required unless ``history`` gives
+    the demand."""
     quantity: Dist = 1
-    """Units per order (rounded to whole units, at least 1)."""
+    """Units per order (rounded to whole units, at least 1); with ``history``, the sizes a day's
+    total is split into (the day's last order takes what is left)."""
+    profile: Profile | None = None
+    """Make the order rate change over time: weekly and yearly multipliers and a trend (see
+    docs/demand.md). Omit for a constant rate."""
+    history: History | None = None
+    """Take the demand from recorded daily totals instead (replayed or block-bootstrapped); needs
+    ``behaviour: none`` and no ``profile`` or ``orders_per_customer_per_day``."""
     product_mix: dict[Id, Annotated[float, Field(ge=0)]]
     """Share of orders for each product; shares sum to 1. Each order is for one product."""
     promised_days: float = Field(ge=0)
@@ -133,6 +142,27 @@ class Segment(Model):
                 f"{MAX_ORDER_UNITS:,} units per order (see docs/limits.md)"
             )
         return dist
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Segment:
+        if self.history is None:
+            if self.orders_per_customer_per_day is None:
+                raise ValueError("give orders_per_customer_per_day (or a history of demand)")
+            return self
+        if self.orders_per_customer_per_day is not None or self.profile is not None:
+            raise ValueError(
+                "a history gives the demand: leave out orders_per_customer_per_day and profile"
+            )
+        if self.behaves:
+            raise ValueError(
+                "a history already holds its customers' reactions: it needs behaviour: none"
+            )
+        return self
+
+    @property
+    def rate(self) -> float:
+        """Orders per day at the start (count x orders per customer per day); 0 with a history."""
+        return self.count * (self.orders_per_customer_per_day or 0.0)
 
     @property
     def behaves(self) -> bool:

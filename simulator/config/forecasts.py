@@ -1,4 +1,4 @@
-"""Demand forecasts a policy or a supplier's plant plans from: moving average, smoothing."""
+"""Forecasts a policy or a supplier's plant plans from: moving average, smoothing, Holt-Winters."""
 
 from __future__ import annotations
 
@@ -21,6 +21,19 @@ class ExponentialSmoothing(Model):
     """Smoothing constant: weight of the newest day (0 < alpha <= 1)."""
 
 
+class HoltWinters(Model):
+    """Additive Holt-Winters: a level, a trend and a season of ``season_days`` days, smoothed."""
+
+    alpha: float = Field(gt=0, le=1)
+    """Smoothing constant of the level (deseasonalised demand per day)."""
+    beta: float = Field(default=0.0, ge=0, le=1)
+    """Smoothing constant of the trend (change of the level per day); 0 keeps the trend at 0."""
+    gamma: float = Field(default=0.1, ge=0, le=1)
+    """Smoothing constant of the seasonal terms."""
+    season_days: int = Field(default=7, ge=2, le=366)
+    """Length of the season in days (7: a weekly pattern)."""
+
+
 class Forecast(Model):
     """A forecast of daily demand: give exactly one method."""
 
@@ -28,11 +41,16 @@ class Forecast(Model):
     """Moving average over a window of days."""
     exponential_smoothing: ExponentialSmoothing | None = None
     """Exponential smoothing with a constant alpha."""
+    holt_winters: HoltWinters | None = None
+    """Holt-Winters (level, trend and season), see docs/demand.md."""
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Forecast:
-        if (self.moving_average is None) == (self.exponential_smoothing is None):
-            raise ValueError("give exactly one of moving_average and exponential_smoothing")
+        given = [self.moving_average, self.exponential_smoothing, self.holt_winters]
+        if sum(m is not None for m in given) != 1:
+            raise ValueError(
+                "give exactly one of moving_average, exponential_smoothing and holt_winters"
+            )
         return self
 
 

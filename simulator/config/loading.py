@@ -118,12 +118,16 @@ def validation_problems(file: str, exc: ValidationError, data: Any) -> list[Prob
 
 
 def validate_model(model: type[BaseModel], data: Any, file: str) -> BaseModel:
-    """Validate ``data`` as ``model``, raising :class:`ConfigError` with every problem."""
+    """Validate ``data`` as ``model``, raising :class:`ConfigError` with every problem.
+
+    ``file`` is also the validation context: files a scenario names (a demand history) are found
+    relative to it.
+    """
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "nothing"
         raise ConfigError([Problem(file, "(document)", f"expected a mapping of keys, got {kind}")])
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context={"file": file})
     except ValidationError as exc:
         raise ConfigError(validation_problems(file, exc, data)) from None
 

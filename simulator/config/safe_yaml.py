@@ -23,7 +23,7 @@ from simulator.config.limits import MAX_FILE_BYTES, MAX_NODES
 
 
 class Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, also reading ``1e3`` and ``-2E-4`` (no dot) as numbers."""
+    """PyYAML's safe loader, reading ``1e3`` and ``-2E-4`` (no dot) as numbers, dates as text."""
 
 
 Loader.add_implicit_resolver(
@@ -31,6 +31,12 @@ Loader.add_implicit_resolver(
     re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$"),
     list("-+0123456789."),
 )
+# Dates (``2025-01-06``) stay text: scenario data remain plain JSON data (stored with
+# experiments, hashed), and the schema parses the dates it expects.
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in Loader.yaml_implicit_resolvers.items()
+}
 
 
 def _where(node: yaml.Node) -> str:

@@ -21,9 +21,11 @@ from simulator.config.customers import (
     Sensitivity,
     ServiceDesk,
 )
+from simulator.config.demand import History, Profile
 from simulator.config.forecasts import (
     ExponentialSmoothing,
     Forecast,
+    HoltWinters,
     MovingAverage,
     default_forecast,
 )
@@ -61,6 +63,8 @@ __all__ = [
     "Expedite",
     "ExponentialSmoothing",
     "Forecast",
+    "History",
+    "HoltWinters",
     "Id",
     "Inspection",
     "Loyalty",
@@ -71,6 +75,7 @@ __all__ = [
     "PeriodicPolicy",
     "Picking",
     "Policy",
+    "Profile",
     "Probability",
     "Product",
     "Production",

@@ -4,6 +4,12 @@ With ``behaviour: none`` a segment of ``count`` customers each ordering ``r`` ti
 Poisson stream of rate ``count * r`` (the superposition of independent Poisson streams is Poisson).
 Each order is for one product, drawn by the segment's product mix, and a quantity drawn from the
 segment's quantity distribution.
+
+With a rate profile m(t) (:mod:`simulator.profile`) the same exponential gaps are laid on the
+profile's clock: arrivals come at M⁻¹ of the running sum of the gaps, which makes the stream a
+non-homogeneous Poisson process of rate λ m(t), exactly. Customers who remember do the same with
+their current rate, redrawn whenever the number of active customers changes (exact, since the
+gaps are memoryless on either clock).
 """
 
 from __future__ import annotations
@@ -58,20 +64,31 @@ class SegmentDemand:
         self.quantity = spec.quantity
         self.count = spec.count
         self.gap = spec.gap
+        self.profile = spec.profile
+        self._clock = 0.0  # the profile's clock M(t) at the last arrival drawn
+        self._wait = self.gap if spec.profile is None else self._profiled_gap
         self._start()
 
     def _start(self) -> None:
         """Schedule the first order."""
         if self.gap is not None:
-            Call(self.env, self.gap(), self._arrive, None, DEMAND)
+            Call(self.env, self._wait(), self._arrive, None, DEMAND)
+
+    def _profiled_gap(self) -> float:
+        """Time to the next arrival: one more exponential gap on the profile's clock."""
+        self._clock += self.gap()
+        return max(0.0, self.profile.inverse(self._clock) - self.env.now)
 
     def _arrive(self, event: Call) -> None:
         """One order arrives; the next arrival is scheduled."""
-        env = self.env
-        Call(env, self.gap(), self._arrive, None, DEMAND)
+        Call(self.env, self._wait(), self._arrive, None, DEMAND)
+        self._place(self.quantity())
+
+    def _place(self, qty: int) -> None:
+        """An order for ``qty`` units of a product drawn by the mix goes to its stock."""
         stock = self._stocks[self._which()]
         rec = self.recorder
-        order = Order(next(self._ids), self, stock, self.quantity(), env.now, rec.measuring)
+        order = Order(next(self._ids), self, stock, qty, self.env.now, rec.measuring)
         if rec.measuring:
             rec.open_orders[order.id] = order
         stock.demand(order)
@@ -81,7 +98,8 @@ class BehaviouralSegment(SegmentDemand):
     """A segment of individual customers who remember their experiences.
 
     Each active customer orders as a Poisson process of rate ``orders_per_customer_per_day``, so
-    the segment's orders form a Poisson process of rate (active customers) x rate, and each order
+    the segment's orders form a Poisson process of rate (active customers) x rate (x the profile's
+    multiplier, if any), and each order
     belongs to an active customer chosen uniformly. When the number of active customers changes,
     the next arrival is drawn again from the new rate (exact, since exponential gaps are
     memoryless). After each order: satisfaction update, maybe a survey, maybe a complaint, and the
@@ -154,6 +172,10 @@ class BehaviouralSegment(SegmentDemand):
         n = len(self.active)
         if n:
             gap = self._unit_gap() / (n * self.per_customer)
+            profile = self.profile
+            if profile is not None:
+                now = self.env.now
+                gap = max(0.0, profile.inverse(profile.integral(now) + gap) - now)
             Call(self.env, gap, self._arrive, self.generation, DEMAND)
 
     def _start(self) -> None:

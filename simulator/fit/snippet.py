@@ -100,8 +100,8 @@ def _demand(series: Series, ranking: Ranking) -> Snippet:
     segment |= {"behaviour": "none"}
     note = (
         f"in customers.segments (add product_mix and promised_days): {how}; "
-        f"{ranking.best.name} ranks first for the daily totals. The scenario's demand is "
-        "stationary: the weekday and month profiles are not in it"
+        f"{ranking.best.name} ranks first for the daily totals. To model the weekday and month "
+        "profiles, add them under profile: (docs/demand.md)"
     )
     mapping = {"segments": [segment]}
     return Snippet(mapping, _dump(mapping), note)
