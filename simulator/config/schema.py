@@ -27,6 +27,7 @@ from simulator.config.forecasts import (
     MovingAverage,
     default_forecast,
 )
+from simulator.config.network import Lane, Site
 from simulator.config.products import Carrier, Product
 from simulator.config.replenishment import (
     BaseStockPolicy,
@@ -63,6 +64,7 @@ __all__ = [
     "Forecast",
     "Id",
     "Inspection",
+    "Lane",
     "Loyalty",
     "MinMaxPolicy",
     "Model",
@@ -78,6 +80,7 @@ __all__ = [
     "Rate",
     "ReorderPointPolicy",
     "Returns",
+    "Site",
     "ReviewDays",
     "Scenario",
     "ScheduledDisruption",
