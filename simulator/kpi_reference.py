@@ -80,9 +80,9 @@ def render() -> str:
         f"## Per customer segment (`customers.<id>`)\n\n{kpis.markdown_table(kpis.SEGMENT)}\n",
         "Only segments whose customers remember (a `behaviour:` mapping) are listed.\n",
         f"## Per site of a network (`by_site.<id>`)\n\n{kpis.markdown_table(kpis.SITE)}\n",
-        "Only scenarios with `sites:` have them (see docs/networks.md). A site's orders are all the\n"
-        "orders it received, its customers' and its downstream sites'; the system KPIs count\n"
-        "customer orders only.\n",
+        "Only scenarios with `sites:` have them (see docs/networks.md). A site's orders are all\n"
+        "the orders it received, its customers' and its downstream sites'; the system KPIs\n"
+        "count customer orders only.\n",
     ]
     return "\n".join(parts)
 
