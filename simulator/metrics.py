@@ -219,7 +219,7 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
         "kpis": out,
         "by_product": by_product,
         "suppliers": suppliers,
-        "policies": {s.pid: s.rule.describe() for s in spec.stocks},
+        "policies": {s.key: s.rule.describe() for s in spec.stocks},  # site/product in a network
         "customers": customers,
         "churn_reasons": churn_reasons,
         "costs_by_party": costs_by_party,

@@ -16,7 +16,7 @@ import math
 from simulator.build import desk_spec, lane, picking_spec, scorecard, segment_spec, supplier_spec
 from simulator.config.network import Site
 from simulator.config.network_checks import segment_site, source_of
-from simulator.config.schema import Scenario
+from simulator.config.schema import EchelonBaseStockPolicy, Scenario
 from simulator.policies import DemandRate, LeadTime, VmiBand
 from simulator.resolve import NO_DEMAND, demand_rates, resolve
 from simulator.rng import Streams
@@ -69,6 +69,17 @@ def site_demand(sc: Scenario) -> dict[tuple[str, str], DemandRate]:
                     mean, var = mean + d.mean, var + d.variance
             out[(site.id, pid)] = DemandRate(mean, var)
     return out
+
+
+def installation_level(sc: Scenario, site: Site, pid: str) -> int:
+    """The installation base stock equivalent to ``site``'s echelon base stock of ``pid``.
+
+    Under continuous review, one for one, every demand travels up the chain at once, so each
+    echelon position stays at its level and the site's own position at its echelon level less
+    the echelon levels of the sites it replenishes (Axsäter, Inventory Control, echelon stock).
+    """
+    below = sum(s.policies[pid].level for s in sc.sites if s.replenish_from.get(pid) == site.id)
+    return site.policies[pid].level - below
 
 
 def lane_spec(sc: Scenario, origin: str, site: Site, streams: Streams) -> LaneSpec:
@@ -143,6 +154,8 @@ def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
             rate = demand.get((site.id, pid), NO_DEMAND)
             if (src, site.id) not in lanes:
                 lanes[src, site.id] = lane_spec(sc, src, site, streams)
+            if isinstance(policy, EchelonBaseStockPolicy):
+                policy = policy.model_copy(update={"level": installation_level(sc, site, pid)})
             rule = resolve(
                 policy,
                 rate,

@@ -214,3 +214,40 @@ def test_partial_shipping_conserves_units(tmp_path):
     for s in stocks:
         assert s.on_hand >= 0 and s.backorders >= 0
         assert s.on_hand == s.initial + s.accepted_total - s.allocated_total
+
+
+SERIAL = Path(__file__).resolve().parents[1] / "scenarios" / "textbook" / "serial_base_stock.yaml"
+
+
+def test_echelon_base_stock_equals_its_installation_equivalent():
+    """Echelon levels E1 = 12, E2 = 7 run exactly as installation levels S1 = 5, S2 = 7."""
+    short = ["horizon_days=300"]
+    installation = simulate(load_scenario(SERIAL, overrides=short)).document
+    echelon = simulate(
+        load_scenario(
+            SERIAL,
+            overrides=[
+                *short,
+                "sites.dc.policies.item={type: echelon_base_stock, level: 12}",
+                "sites.store.policies.item={type: echelon_base_stock, level: 7}",
+            ],
+        )
+    ).document
+    assert echelon["by_site"] == installation["by_site"]
+    assert echelon["policies"]["dc/item"] == {
+        "type": "echelon_base_stock",
+        "level": 5,
+        "review_days": None,
+    }
+
+
+def test_echelon_needs_echelon_sites_below_and_a_level_covering_theirs(tmp_path, capsys):
+    data = yaml.safe_load(SERIAL.read_text())
+    data["sites"][0]["policies"]["item"] = {"type": "echelon_base_stock", "level": 12}
+    lines = refusals(tmp_path, capsys, data)
+    assert lines == [
+        "sites.0.policies.item: the sites it replenishes (store) need echelon_base_stock"
+    ]
+    data["sites"][1]["policies"]["item"] = {"type": "echelon_base_stock", "level": 13}
+    lines = refusals(tmp_path, capsys, data)
+    assert lines == ["sites.0.policies.item.level: below the echelon levels downstream (sum 13)"]

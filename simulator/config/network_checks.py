@@ -80,6 +80,7 @@ def network_checks(sc: Scenario) -> list[tuple[str, str]]:
                     )
                 )
     problems += _cycles(sc, sites)
+    problems += _echelon(sc)
 
     for i, ln in enumerate(sc.lanes):
         if ln.origin not in sites and ln.origin not in suppliers:
@@ -142,4 +143,29 @@ def _cycles(sc: Scenario, sites: dict[str, int]) -> list[tuple[str, str]]:
                             f"a cycle of sites: {circle}",
                         )
                     )
+    return problems
+
+
+def _echelon(sc: Scenario) -> list[tuple[str, str]]:
+    """Echelon base stock needs echelon sites below it and a level that covers theirs."""
+    problems = []
+    for i, site in enumerate(sc.sites):
+        for pid, policy in site.policies.items():
+            if policy.type != "echelon_base_stock":
+                continue
+            below = [
+                s for s in sc.sites if s.replenish_from.get(pid) == site.id and pid in s.policies
+            ]
+            other = [s.id for s in below if s.policies[pid].type != "echelon_base_stock"]
+            path = f"sites.{i}.policies.{pid}"
+            if other:
+                problems.append(
+                    (path, f"the sites it replenishes ({', '.join(other)}) need echelon_base_stock")
+                )
+                continue
+            total = sum(s.policies[pid].level for s in below)
+            if policy.level < total:
+                problems.append(
+                    (f"{path}.level", f"below the echelon levels downstream (sum {total})")
+                )
     return problems

@@ -31,6 +31,7 @@ from simulator.config.network import Lane, Site
 from simulator.config.products import Carrier, Product
 from simulator.config.replenishment import (
     BaseStockPolicy,
+    EchelonBaseStockPolicy,
     MinMaxPolicy,
     PeriodicPolicy,
     Policy,
@@ -59,6 +60,7 @@ __all__ = [
     "Customers",
     "Days",
     "Disruption",
+    "EchelonBaseStockPolicy",
     "Expedite",
     "ExponentialSmoothing",
     "Forecast",
