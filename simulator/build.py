@@ -15,7 +15,14 @@ import math
 import numpy as np
 
 from simulator import behaviour
-from simulator.config.schema import Carrier, RandomDisruption, Scenario, Segment, Supplier
+from simulator.config.schema import (
+    Carrier,
+    Picking,
+    RandomDisruption,
+    Scenario,
+    Segment,
+    Supplier,
+)
 from simulator.policies import DemandRate, Rule, VmiBand
 from simulator.replay import bootstrap_days, replay_days
 from simulator.resolve import (
@@ -69,25 +76,6 @@ def build(sc: Scenario, streams: Streams) -> ModelSpec:
             inspect=r.inspection_days.sampler(streams.generator("returns/inspection")),
             lane=lane(sc.carrier(r.carrier), streams, "returns"),
         )
-    picking = None
-    if wh.picking is not None:
-        p = wh.picking
-        picking = PickingSpec(
-            workers=p.workers,
-            hours=p.pick_hours.sampler(streams.generator("picking/time")),
-            error_rate=p.error_rate,
-            errors=uniform_sampler(streams.generator("picking/errors")),
-            cost_per_order=p.cost_per_order,
-        )
-    desk = None
-    if sc.service_desk is not None:
-        d = sc.service_desk
-        desk = DeskSpec(
-            agents=d.agents,
-            hours=d.handle_hours.sampler(streams.generator("service_desk/handling")),
-            cost_per_complaint=d.cost_per_complaint,
-        )
-    w = sc.scorecard.weights
     return ModelSpec(
         name=sc.name,
         seed=streams.seed,
@@ -101,17 +89,48 @@ def build(sc: Scenario, streams: Streams) -> ModelSpec:
             supplier_spec(sc, s, streams, end, rules, rates, inbound) for s in sc.suppliers
         ),
         stocks=tuple(stock_spec(sc, pid, rule, streams, rates) for pid, rule in rules.items()),
-        picking=picking,
-        desk=desk,
+        picking=picking_spec(wh.picking, streams),
+        desk=desk_spec(sc, streams),
         returns=returns,
         segments=tuple(segment_spec(sc, seg, streams, end) for seg in sc.customers.segments),
-        scorecard={
-            "on_time": w.on_time,
-            "quality": w.quality,
-            "lead_time_consistency": w.lead_time_consistency,
-            "cost": w.cost,
-            "availability": w.availability,
-        },
+        scorecard=scorecard(sc),
+    )
+
+
+def scorecard(sc: Scenario) -> dict[str, float]:
+    """Scorecard weight of each criterion, as given."""
+    w = sc.scorecard.weights
+    return {
+        "on_time": w.on_time,
+        "quality": w.quality,
+        "lead_time_consistency": w.lead_time_consistency,
+        "cost": w.cost,
+        "availability": w.availability,
+    }
+
+
+def picking_spec(p: Picking | None, streams: Streams, prefix: str = "") -> PickingSpec | None:
+    """A picking crew (``None``: instant picking), on streams named under ``prefix``."""
+    if p is None:
+        return None
+    return PickingSpec(
+        workers=p.workers,
+        hours=p.pick_hours.sampler(streams.generator(f"{prefix}picking/time")),
+        error_rate=p.error_rate,
+        errors=uniform_sampler(streams.generator(f"{prefix}picking/errors")),
+        cost_per_order=p.cost_per_order,
+    )
+
+
+def desk_spec(sc: Scenario, streams: Streams) -> DeskSpec | None:
+    """The service desk, or ``None``."""
+    if sc.service_desk is None:
+        return None
+    d = sc.service_desk
+    return DeskSpec(
+        agents=d.agents,
+        hours=d.handle_hours.sampler(streams.generator("service_desk/handling")),
+        cost_per_complaint=d.cost_per_complaint,
     )
 
 
@@ -180,7 +199,7 @@ def supplier_spec(
     """One supplier, with a plant for each of its products that has a policy (make to stock)."""
     name = f"supplier/{s.id}"
     inspection = None
-    if sc.warehouse.inspection is not None:
+    if sc.warehouse is not None and sc.warehouse.inspection is not None:
         ins = sc.warehouse.inspection
         inspection = InspectionSpec(
             days=ins.days.sampler(streams.generator(f"{name}/inspection")),

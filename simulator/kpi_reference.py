@@ -90,6 +90,10 @@ def render() -> str:
         "The KPIs about the supplier's plant are there only when it has a `production:` plant.\n",
         f"## Per customer segment (`customers.<id>`)\n\n{kpis.markdown_table(kpis.SEGMENT)}\n",
         "Only segments whose customers remember (a `behaviour:` mapping) are listed.\n",
+        f"## Per site of a network (`by_site.<id>`)\n\n{kpis.markdown_table(kpis.SITE)}\n",
+        "Only scenarios with `sites:` have them (see docs/networks.md). A site's orders are all\n"
+        "the orders it received, its customers' and its downstream sites'; the system KPIs\n"
+        "count customer orders only.\n",
     ]
     return "\n".join(parts)
 

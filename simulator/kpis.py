@@ -9,7 +9,9 @@ Scopes say where a KPI appears in the result document:
 - ``system``: the whole chain, under ``kpis``;
 - ``product``: per product, under ``by_product.<id>``;
 - ``supplier``: per supplier, under ``suppliers.<id>`` (the scorecard);
-- ``segment``: per customer segment, under ``customers.<id>`` (customers who remember).
+- ``segment``: per customer segment, under ``customers.<id>`` (customers who remember);
+- ``site``: per site of a network, under ``by_site.<id>`` (every order the site received, from
+  customers or from downstream sites).
 
 The order of :data:`REGISTRY` is the order in which tables and figures list KPIs.
 """
@@ -19,11 +21,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-SYSTEM, PRODUCT, SUPPLIER, SEGMENT = "system", "product", "supplier", "segment"
-SCOPES = (SYSTEM, PRODUCT, SUPPLIER, SEGMENT)
+SYSTEM, PRODUCT, SUPPLIER, SEGMENT, SITE = "system", "product", "supplier", "segment", "site"
+SCOPES = (SYSTEM, PRODUCT, SUPPLIER, SEGMENT, SITE)
 
 #: Where each scope lives in the result document.
-SECTIONS = {SYSTEM: "kpis", PRODUCT: "by_product", SUPPLIER: "suppliers", SEGMENT: "customers"}
+SECTIONS = {
+    SYSTEM: "kpis",
+    PRODUCT: "by_product",
+    SUPPLIER: "suppliers",
+    SEGMENT: "customers",
+    SITE: "by_site",
+}
 
 #: How values of each unit are read by a person: ``rate`` (a share, shown in %), ``money``,
 #: ``count`` (whole things), ``amount`` (a measured quantity), ``flag`` (yes/no).
@@ -85,15 +93,16 @@ class Kpi:
 
 
 S, P, SP = (SYSTEM,), (PRODUCT,), (SYSTEM, PRODUCT)
+SPS, PS = (SYSTEM, PRODUCT, SITE), (PRODUCT, SITE)
 
 # fmt: off
 REGISTRY: tuple[Kpi, ...] = (
     # Service: system and product
-    Kpi("orders", "orders", SP, None, "Service", "customer orders placed"),
-    Kpi("units_demanded", "units", SP, None, "Service", "units in the orders placed"),
-    Kpi("fill_rate", "share", SP, True, "Service",
+    Kpi("orders", "orders", SPS, None, "Service", "customer orders placed"),
+    Kpi("units_demanded", "units", SPS, None, "Service", "units in the orders placed"),
+    Kpi("fill_rate", "share", SPS, True, "Service",
         "units allocated from stock on hand at the moment the order was placed / units demanded"),
-    Kpi("order_fill_rate", "share", SP, True, "Service",
+    Kpi("order_fill_rate", "share", SPS, True, "Service",
         "orders allocated complete at the moment they were placed / orders"),
     Kpi("on_time_rate", "share", SP, True, "Service",
         "orders delivered within the segment's promised days / orders delivered"),
@@ -109,16 +118,16 @@ REGISTRY: tuple[Kpi, ...] = (
     Kpi("lost_sales_units", "units", SP, False, "Service",
         "units of demand not served (lost-sale mode)"),
     # Inventory
-    Kpi("backorders_mean", "units", SP, False, "Inventory", "time-average units backordered"),
-    Kpi("on_hand_mean", "units", SP, None, "Inventory", "time-average units on the shelf"),
-    Kpi("on_order_mean", "units", P, None, "Inventory",
+    Kpi("backorders_mean", "units", SPS, False, "Inventory", "time-average units backordered"),
+    Kpi("on_hand_mean", "units", SPS, None, "Inventory", "time-average units on the shelf"),
+    Kpi("on_order_mean", "units", PS, None, "Inventory",
         "time-average units ordered from suppliers and not yet received", spec=False),
     Kpi("purchase_orders", "orders", P, None, "Inventory",
         "purchase orders sent to suppliers (a split order counts once per supplier; re-orders of "
         "rejected units count too)", spec=False),
     Kpi("units_ordered", "units", P, None, "Inventory",
         "units in the purchase orders sent, re-orders of rejected units included", spec=False),
-    Kpi("units_received", "units", P, None, "Inventory",
+    Kpi("units_received", "units", PS, None, "Inventory",
         "units accepted into stock from suppliers", spec=False),
     Kpi("inventory_turns", "per year", SP, True, "Inventory",
         "cost of units sold per year (annualised) / average inventory value, both at the "
@@ -138,12 +147,12 @@ REGISTRY: tuple[Kpi, ...] = (
         "sum of (forecast - actual) / sum of actual demand, one day ahead: > 0 over-forecasts",
         needs="forecast", spec=False),
     # Money
-    Kpi("cost_holding", "money", SP, False, "Money",
+    Kpi("cost_holding", "money", SPS, False, "Money",
         "time-integral of units on hand x holding cost per unit per day"),
-    Kpi("cost_ordering", "money", SP, False, "Money",
+    Kpi("cost_ordering", "money", SPS, False, "Money",
         "the order cost of each purchase order sent (re-orders of rejected units and VMI "
         "shipments carry none)"),
-    Kpi("cost_purchase", "money", SP, False, "Money",
+    Kpi("cost_purchase", "money", SPS, False, "Money",
         "units accepted from suppliers x their unit cost"),
     Kpi("cost_transport", "money", S, False, "Money",
         "inbound and outbound shipments: per shipment + per unit"),
@@ -226,6 +235,12 @@ REGISTRY: tuple[Kpi, ...] = (
         needs="production"),
     Kpi("score", "score", (SUPPLIER,), True, "Suppliers",
         "weighted scorecard score, 0..1"),
+    # Sites of a network
+    Kpi("downstream_orders", "orders", (SITE,), None, "Sites",
+        "of the orders received, those from downstream sites (the rest are customers')",
+        spec=False),
+    Kpi("cost_total", "money", (SITE,), False, "Sites",
+        "the site's holding, ordering and purchase costs", spec=False),
 )
 # fmt: on
 
@@ -292,12 +307,15 @@ def needing(part: str) -> list[str]:
     return [k.name for k in REGISTRY if SYSTEM in k.scopes and k.needs == part]
 
 
-def experiment_names(products: Iterable[str], suppliers: Iterable[tuple[str, bool]]) -> list[str]:
-    """Every name an experiment may list: system KPIs, then product and supplier paths.
+def experiment_names(
+    products: Iterable[str], suppliers: Iterable[tuple[str, bool]], sites: Iterable[str] = ()
+) -> list[str]:
+    """Every name an experiment may list: system KPIs, then product, supplier and site paths.
 
     Args:
         products: product ids in scenario order.
         suppliers: ``(supplier id, has a plant)`` in scenario order.
+        sites: site ids of a network, in scenario order (none for a single warehouse).
     """
     out = names(SYSTEM)
     for pid in products:
@@ -308,6 +326,8 @@ def experiment_names(products: Iterable[str], suppliers: Iterable[tuple[str, boo
             for k in REGISTRY
             if SUPPLIER in k.scopes and (plant or k.needs != "production")
         ]
+    for sid in sites:
+        out += [f"by_site.{sid}.{n}" for n in names(SITE)]
     return out
 
 

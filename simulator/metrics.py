@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 
 from simulator import behaviour, kpis
+from simulator.network_metrics import site_tables
 from simulator.records import CYCLE_BIN, ProductTally, Recorder, SegmentSummary
 from simulator.series import ForecastErrors, variance_ratio
-from simulator.specs import ModelSpec, SupplierSpec
+from simulator.specs import ModelSpec, StockSpec, SupplierSpec
 from simulator.version import __version__
 
 
@@ -71,6 +72,32 @@ def _merge(tallies: list[ProductTally]) -> ProductTally:
     return out
 
 
+def _by_product(spec: ModelSpec) -> dict[str, list[StockSpec]]:
+    """Each product's stocks (one per site that holds it), in the order of the specs."""
+    out: dict[str, list[StockSpec]] = {}
+    for stock in spec.stocks:
+        out.setdefault(stock.pid, []).append(stock)
+    return out
+
+
+def _tally(rec: Recorder, stocks: list[StockSpec]) -> ProductTally:
+    """The customer-order tally of a product over its stocks (one stock: its own tally).
+
+    Over several sites the daily series are not merged, so the product's bullwhip ratio is null.
+    """
+    if len(stocks) == 1:
+        return rec.products[stocks[0].key]
+    return _merge([rec.products[s.key] for s in stocks])
+
+
+def _sold(rec: Recorder, stock: StockSpec) -> int:
+    """Units a stock shipped to customers (transfers to downstream sites are not sales)."""
+    shipped = rec.products[stock.key].shipped_units
+    if stock.downstream:
+        shipped -= rec.products[f"{stock.key}>downstream"].shipped_units
+    return shipped
+
+
 def _service(t: ProductTally, unresolved: int) -> dict[str, Any]:
     """Service KPIs of one tally; ``unresolved`` open orders not yet due are left out."""
     decided = t.orders - unresolved
@@ -96,32 +123,36 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
     by_product: dict[str, dict[str, Any]] = {}
     cost_holding = inventory_value = cogs = 0.0
     consignment: dict[str, float] = {}  # holding cost of consigned stock, borne by its supplier
-    for stock in spec.stocks:
-        pid = stock.pid
-        t = rec.products[pid]
-        levels = rec.levels[pid]
-        on_hand_mean = levels.on_hand / span
-        holding = levels.on_hand * stock.holding_cost
-        value = on_hand_mean * stock.unit_cost
-        sold = t.shipped_units * stock.unit_cost
-        if stock.consigned:
-            consignment[stock.primary] = consignment.get(stock.primary, 0.0) + holding
-            holding = 0.0
+    for pid, stocks in _by_product(spec).items():
+        holding = value = sold = on_hand = backorders = on_order = 0.0
+        for stock in stocks:
+            levels = rec.levels[stock.key]
+            own = levels.on_hand * stock.holding_cost
+            on_hand += levels.on_hand
+            backorders += levels.backorders
+            on_order += levels.on_order
+            value += levels.on_hand / span * stock.unit_cost
+            sold += _sold(rec, stock) * stock.unit_cost
+            if stock.consigned:
+                consignment[stock.primary] = consignment.get(stock.primary, 0.0) + own
+                own = 0.0
+            holding += own
         cost_holding += holding
         inventory_value += value
         cogs += sold
-        row = _service(t, not_yet_due.get(pid, 0))
+        t = _tally(rec, stocks)
+        row = _service(t, sum(not_yet_due.get(s.key, 0) for s in stocks))
         row.update(
-            on_hand_mean=on_hand_mean,
-            backorders_mean=levels.backorders / span,
-            on_order_mean=levels.on_order / span,
+            on_hand_mean=on_hand / span,
+            backorders_mean=backorders / span,
+            on_order_mean=on_order / span,
             purchase_orders=t.po_count,
             units_ordered=t.po_units,
             units_received=t.units_received,
             inventory_turns=ratio(sold * 365.0 / span, value),
             bullwhip_ratio=variance_ratio(t.daily_ordered, t.daily_demand, rec.days),
             cost_holding=holding,
-            consigned=stock.consigned,
+            consigned=any(s.consigned for s in stocks),
             expedited_orders=t.expedited,
             cost_ordering=t.cost_ordering,
             cost_purchase=t.cost_purchase,
@@ -130,8 +161,8 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
         row.update(_forecast_accuracy([rec.forecasts[pid]] if pid in rec.forecasts else []))
         by_product[pid] = row
 
-    levels = [rec.levels[s.pid] for s in spec.stocks]
-    total = _merge([rec.products[s.pid] for s in spec.stocks])
+    levels = [rec.levels[s.key] for s in spec.stocks]
+    total = _merge([rec.products[s.key] for s in spec.stocks])
     out = _service(total, sum(not_yet_due.values()))
     cost = {
         "cost_holding": cost_holding,
@@ -190,7 +221,7 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
     _score(spec, suppliers, span)
     costs_by_party = _costs_by_party(out, suppliers)
 
-    return {
+    document = {
         "scenario": spec.name,
         "seed": spec.seed,
         "replication": spec.replication,
@@ -200,11 +231,14 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
         "kpis": out,
         "by_product": by_product,
         "suppliers": suppliers,
-        "policies": {s.pid: s.rule.describe() for s in spec.stocks},
+        "policies": {s.key: s.rule.describe() for s in spec.stocks},  # site/product in a network
         "customers": customers,
         "churn_reasons": churn_reasons,
         "costs_by_party": costs_by_party,
     }
+    if spec.sites:
+        document.update(site_tables(rec, spec))
+    return document
 
 
 def _forecast_accuracy(errors: list[ForecastErrors]) -> dict[str, float | None]:

@@ -18,9 +18,11 @@ from simulator.build import build
 from simulator.config.schema import Scenario
 from simulator.entities.carrier import Lane
 from simulator.entities.customers import BehaviouralSegment, SegmentDemand
+from simulator.entities.ports import Outbound, Source
 from simulator.entities.replay import ReplaySegment
 from simulator.entities.returns import ReturnsNode
 from simulator.entities.service_desk import ServiceDeskNode
+from simulator.entities.site import LaneSource, SiteOutbound, SiteSource
 from simulator.entities.stock import Stock
 from simulator.entities.supplier import SupplierNode
 from simulator.entities.vendor import VendorReview
@@ -28,6 +30,7 @@ from simulator.entities.warehouse import WarehouseNode
 from simulator.events import REVIEW, WARMUP_END, Call
 from simulator.forecast import DailyTotals, Forecaster
 from simulator.metrics import measure
+from simulator.network import build_network
 from simulator.policies import VmiBand
 from simulator.records import Recorder
 from simulator.rng import Streams
@@ -72,7 +75,8 @@ class Model:
         self.seed = scenario.seed if seed is None else int(seed)
         self.replication = replication
         self.streams = Streams(self.seed, replication)
-        self.spec = spec = build(scenario, self.streams)
+        make = build if scenario.warehouse is not None else build_network
+        self.spec = spec = make(scenario, self.streams)
         self.env = env = simpy.Environment()
         self.warmup = spec.warmup_days
         self.end = spec.end
@@ -89,26 +93,59 @@ class Model:
         self.rules = {s.pid: s.rule for s in spec.stocks}
         self.vendor_reviews: list[VendorReview] = []
         express = None if spec.expedite is None else Lane(spec.expedite, rec)
-        for stock_spec in spec.stocks:
-            wh.stocks[stock_spec.pid] = self._stock(stock_spec, express)
+        self.sites: dict[str, WarehouseNode] = {}
+        if spec.sites:
+            self._wire_sites()
+        else:
+            for stock_spec in spec.stocks:
+                wh.stocks[stock_spec.pid] = self._stock(stock_spec, express)
         self.desk = None if spec.desk is None else ServiceDeskNode(env, spec.desk, rec)
         self.segments: list[SegmentDemand] = []
         for seg in spec.segments:
             lane = Lane(seg.lane, rec)
+            stocks = self.sites[seg.site].stocks if seg.site else wh.stocks
             if seg.behaviour is not None:
-                node = BehaviouralSegment(env, seg, wh.stocks, lane, rec, order_ids, self.desk)
+                node = BehaviouralSegment(env, seg, stocks, lane, rec, order_ids, self.desk)
             elif seg.days is not None:
-                node = ReplaySegment(env, seg, wh.stocks, lane, rec, order_ids)
+                node = ReplaySegment(env, seg, stocks, lane, rec, order_ids)
             else:
-                node = SegmentDemand(env, seg, wh.stocks, lane, rec, order_ids)
+                node = SegmentDemand(env, seg, stocks, lane, rec, order_ids)
             self.segments.append(node)
         if self.warmup > 0:
             Call(env, self.warmup, lambda ev: rec.start_measuring(env.now), None, WARMUP_END)
 
-    def _stock(self, spec: StockSpec, express: Lane | None) -> Stock:
+    def _wire_sites(self) -> None:
+        """A network: each site's outbound side and stocks, upstream sites first."""
+        env, rec = self.env, self.recorder
+        outbound = {}
+        for site in self.spec.sites:
+            node = self.sites[site.id] = WarehouseNode(env, site.picking, rec)
+            outbound[site.id] = SiteOutbound(node)
+        self.warehouse = self.sites[self.spec.sites[-1].id]
+        partial = {s.key: s.ship_partial for s in self.spec.stocks}
+        lanes: dict[tuple[str, str], Lane] = {}
+        for spec in self.spec.stocks:
+            lane = lanes.get((spec.primary, spec.site))
+            if lane is None:
+                lane = lanes[spec.primary, spec.site] = Lane(spec.inbound, rec)
+            if spec.source_site:
+                up = self.sites[spec.source_site].stocks[spec.pid]
+                source = SiteSource(env, up, lane, rec, partial[up.key])
+            else:
+                source = LaneSource(self.suppliers[spec.primary], lane)
+            stock = self._stock(spec, None, outbound[spec.site], {source.id: source})
+            self.sites[spec.site].stocks[spec.pid] = stock
+
+    def _stock(
+        self,
+        spec: StockSpec,
+        express: Lane | None,
+        outbound: Outbound | None = None,
+        sources: dict[str, Source] | None = None,
+    ) -> Stock:
         """One product's stock, wired to its suppliers, their plants and its forecasts."""
         env, rule = self.env, spec.rule
-        suppliers = {sid: self.suppliers[sid] for sid in spec.suppliers}
+        suppliers = sources or {sid: self.suppliers[sid] for sid in spec.suppliers}
         feeds = []
         for node in suppliers.values():
             plant = node.plants.get(spec.pid)
@@ -140,7 +177,7 @@ class Model:
             env,
             spec,
             self.recorder,
-            self.warehouse,
+            outbound or self.warehouse,
             suppliers,
             express=express,
             feeds=tuple(feeds),

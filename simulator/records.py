@@ -334,7 +334,7 @@ class Recorder:
             fn(end)
         for order in self.open_orders.values():
             if end - order.t_placed <= order.segment.promised_days:
-                pid = order.product.pid
+                pid = order.product.key
                 self.not_yet_due[pid] = self.not_yet_due.get(pid, 0) + 1
 
     def start_measuring(self, now: float) -> None:

@@ -14,6 +14,7 @@ from scipy import stats
 
 from simulator.config.schema import (
     BaseStockPolicy,
+    EchelonBaseStockPolicy,
     Forecast,
     MinMaxPolicy,
     PeriodicPolicy,
@@ -161,6 +162,8 @@ def resolve(
     """
     if isinstance(policy, BaseStockPolicy):
         return OrderUpTo(review_days=policy.review_days, level=policy.level)
+    if isinstance(policy, EchelonBaseStockPolicy):  # with nothing downstream (see network.py)
+        return OrderUpTo(review_days=None, level=policy.level, kind="echelon_base_stock")
     if isinstance(policy, PeriodicPolicy):
         if policy.forecast is None:
             return OrderUpTo(

@@ -117,6 +117,21 @@ class StockSpec:
     prior: float
     """Analytic mean demand per day (the forecasts' starting point)."""
     defective_picks: np.random.Generator
+    site: str = ""
+    """The network site holding the stock (``""``: the single warehouse)."""
+    source_site: str = ""
+    """The upstream site replenishing it (``""``: a supplier does)."""
+    inbound: LaneSpec | None = None
+    """The lane from its source in a network (``None``: the warehouse's inbound lane)."""
+    ship_partial: bool = False
+    """Orders from downstream sites ship in parts as units come in (else complete)."""
+    downstream: bool = False
+    """Downstream sites order from this stock (their orders are tallied apart)."""
+
+    @property
+    def key(self) -> str:
+        """The stock's key in the records: the product id, prefixed by the site in a network."""
+        return f"{self.site}/{self.pid}" if self.site else self.pid
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +217,19 @@ class SegmentSpec:
     """Units demanded on each day of the run, from a recorded history (``None``: Poisson orders)."""
     times: Sampler | None = None
     """U(0, 1) draws placing a history day's orders within the day."""
+    site: str = ""
+    """The network site serving the segment (``""``: the single warehouse)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSpec:
+    """One site of a network: its outbound side, and where each of its products comes from."""
+
+    id: str
+    kind: str
+    picking: PickingSpec | None
+    sources: Mapping[str, str]
+    """The supplier or upstream site replenishing each product it stocks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,3 +252,5 @@ class ModelSpec:
     segments: tuple[SegmentSpec, ...]
     scorecard: Mapping[str, float]
     """Scorecard weight of each criterion, as given (not normalised)."""
+    sites: tuple[SiteSpec, ...] = ()
+    """The sites of a network, upstream first (empty: the single warehouse)."""

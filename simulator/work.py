@@ -18,11 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from simulator.config.customers import Segment
+from simulator.config.demand import Profile
 from simulator.config.errors import ConfigError, Problem
 from simulator.config.limits import DEFAULT_MAX_CUSTOMERS, DEFAULT_MAX_EVENTS, MAX_STOCK_UNITS
 from simulator.config.replenishment import VmiPolicy
 from simulator.config.scenario import Scenario
 from simulator.config.suppliers import RandomDisruption
+from simulator.config.warehouse import Warehouse
 from simulator.resolve import resolve_rules
 
 
@@ -65,33 +67,55 @@ class Part:
     why: str
 
 
+def stocking_points(sc: Scenario) -> list[tuple[str, Warehouse]]:
+    """The scenario's stocking points with their field paths: the warehouse, or each site."""
+    if sc.warehouse is not None:
+        return [("warehouse", sc.warehouse)]
+    return [(f"sites.{site.id}", site) for site in sc.sites]
+
+
+def _peak(profile: Profile | None, days: float) -> float:
+    """The largest multiplier a rate profile reaches over ``days`` (1 without a profile)."""
+    if profile is None:
+        return 1.0
+    peak = max(profile.weekly or [1.0]) * max(profile.yearly or [1.0])
+    return peak * max(1.0, 1.0 + profile.trend_per_year * days / 365.0)
+
+
+def _segment_part(where: str, seg: Segment, days: float) -> Part:
+    """The orders of one segment over ``days`` days, at most."""
+    if seg.history is not None:
+        most = max(seg.history.days, default=0)  # at most one order per unit of a day's demand
+        return Part(where, most * days, f"up to {most:,} orders a day x {_num(days)} days")
+    customers = most_customers(seg, days)
+    rate = seg.orders_per_customer_per_day * _peak(seg.profile, days)
+    grown = "at most " if customers > seg.count else ""
+    return Part(
+        where,
+        customers * rate * days + (customers - seg.count),
+        f"{grown}{_size(customers)} customers x {_num(rate)} orders per customer per day x "
+        f"{_num(days)} days",
+    )
+
+
 def parts(sc: Scenario, days: float | None = None) -> list[Part]:
     """Every source of events in one run of ``sc`` (``days``: another horizon after warm-up)."""
     total_days = sc.warmup_days + (sc.horizon_days if days is None else days)
     out = []
     for i, seg in enumerate(sc.customers.segments):
-        customers = most_customers(seg, total_days)
-        rate = seg.orders_per_customer_per_day
-        grown = "at most " if customers > seg.count else ""
-        out.append(
-            Part(
-                f"customers.segments.{i}",
-                customers * rate * total_days + (customers - seg.count),
-                f"{grown}{_size(customers)} customers x {_num(rate)} orders per customer per day x "
-                f"{_num(total_days)} days",
-            )
-        )
-    for pid, policy in sc.warehouse.policies.items():
-        review = policy.review_days
-        if review is not None:
-            who = "the supplier's reviews" if isinstance(policy, VmiPolicy) else "reviews"
-            out.append(
-                Part(
-                    f"warehouse.policies.{pid}.review_days",
-                    total_days / review,
-                    f"{who} every {_num(review)} days over {_num(total_days)} days",
+        out.append(_segment_part(f"customers.segments.{i}", seg, total_days))
+    for where, point in stocking_points(sc):
+        for pid, policy in point.policies.items():
+            review = policy.review_days
+            if review is not None:
+                who = "the supplier's reviews" if isinstance(policy, VmiPolicy) else "reviews"
+                out.append(
+                    Part(
+                        f"{where}.policies.{pid}.review_days",
+                        total_days / review,
+                        f"{who} every {_num(review)} days over {_num(total_days)} days",
+                    )
                 )
-            )
     for i, sup in enumerate(sc.suppliers):
         for j, d in enumerate(sup.disruptions):
             if isinstance(d, RandomDisruption) and d.duration_days.mean > 0:
@@ -104,7 +128,8 @@ def parts(sc: Scenario, days: float | None = None) -> list[Part]:
                         f"{_num(total_days)} days",
                     )
                 )
-    daily = len(sc.warehouse.policies) + len(sc.customers.segments)
+    daily = sum(len(point.policies) for _, point in stocking_points(sc))
+    daily += len(sc.customers.segments)
     daily += sum(len(s.products) for s in sc.suppliers if s.production is not None)
     out.append(
         Part("horizon_days", daily * total_days, f"{daily} daily updates x {_num(total_days)} days")
@@ -196,11 +221,14 @@ def _stock_problems(file: str, sc: Scenario) -> list[Problem]:
     """Initial stocks and policy targets above ``MAX_STOCK_UNITS``."""
     problems = []
     limit = f"above the limit of {MAX_STOCK_UNITS:,} units per product (see docs/limits.md)"
-    for pid, units in sc.warehouse.initial_stock.items():
-        if units > MAX_STOCK_UNITS:
-            problems.append(
-                Problem(file, f"warehouse.initial_stock.{pid}", f"{units:,} units is {limit}")
-            )
+    for where, point in stocking_points(sc):
+        for pid, units in point.initial_stock.items():
+            if units > MAX_STOCK_UNITS:
+                problems.append(
+                    Problem(file, f"{where}.initial_stock.{pid}", f"{units:,} units is {limit}")
+                )
+    if sc.warehouse is None:
+        return problems  # a network's targets are resolved per site by its build
     for pid, rule in resolve_rules(sc).items():
         if rule.target > MAX_STOCK_UNITS:
             problems.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulator.config.network_checks import network_checks
 from simulator.config.scenario import Scenario
 
 
@@ -29,14 +30,7 @@ def cross_check(sc: Scenario) -> list[tuple[str, str]]:
     carriers = {c.id for c in sc.carriers}
     supplied = {pid for s in sc.suppliers for pid in s.products}
     suppliers = {s.id: s for s in sc.suppliers}
-
-    def unknown_product(pid: str) -> str:
-        return f"unknown product {pid!r} (products: {', '.join(sorted(products))})"
-
-    def unknown_carrier(cid: str) -> str:
-        known = ", ".join(sorted(carriers)) or "none defined"
-        return f"unknown carrier {cid!r} (carriers: {known})"
-
+    unknown_product, _ = _unknown(products, carriers)
     for i, s in enumerate(sc.suppliers):
         for j, pid in enumerate(s.products):
             if pid not in products:
@@ -48,6 +42,37 @@ def cross_check(sc: Scenario) -> list[tuple[str, str]]:
                 )
 
     wh = sc.warehouse
+    if wh is None:
+        if not sc.sites:
+            problems.append(("warehouse", "required (or sites:, for a network)"))
+        problems += network_checks(sc)
+    else:
+        problems += _warehouse_checks(sc, products, carriers, supplied, suppliers)
+    problems += _segment_checks(sc, products, carriers)
+    return problems
+
+
+def _warehouse_checks(
+    sc: Scenario, products: set[str], carriers: set[str], supplied: set[str], suppliers: dict
+) -> list[tuple[str, str]]:
+    """The single warehouse's problems (a scenario without ``sites:``)."""
+    problems: list[tuple[str, str]] = []
+    wh = sc.warehouse
+    unknown_product, unknown_carrier = _unknown(products, carriers)
+    if sc.sites:
+        problems.append(("sites", "give either warehouse or sites, not both"))
+    if sc.lanes:
+        problems.append(
+            ("lanes", "lanes join the sites of a network: list sites instead of warehouse")
+        )
+    for i, seg in enumerate(sc.customers.segments):
+        if seg.site is not None and seg.site != wh.id:
+            problems.append(
+                (
+                    f"customers.segments.{i}.site",
+                    f"unknown site {seg.site!r} (the warehouse is {wh.id!r})",
+                )
+            )
     for pid in wh.initial_stock:
         if pid not in products:
             problems.append((f"warehouse.initial_stock.{pid}", unknown_product(pid)))
@@ -101,25 +126,51 @@ def cross_check(sc: Scenario) -> list[tuple[str, str]]:
             problems.append(("warehouse.returns.carrier", unknown_carrier(wh.returns.carrier)))
     if wh.inbound_carrier is not None and wh.inbound_carrier not in carriers:
         problems.append(("warehouse.inbound_carrier", unknown_carrier(wh.inbound_carrier)))
+    for pid, where in _demanded(sc, products).items():
+        if pid not in wh.policies:
+            problems.append(
+                ("warehouse.policies", f"product {pid!r} is ordered by {where} but has no policy")
+            )
+    return problems
 
+
+def _unknown(products: set[str], carriers: set[str]):
+    """The two messages for an unknown product and an unknown carrier."""
+
+    def unknown_product(pid: str) -> str:
+        return f"unknown product {pid!r} (products: {', '.join(sorted(products))})"
+
+    def unknown_carrier(cid: str) -> str:
+        known = ", ".join(sorted(carriers)) or "none defined"
+        return f"unknown carrier {cid!r} (carriers: {known})"
+
+    return unknown_product, unknown_carrier
+
+
+def _demanded(sc: Scenario, products: set[str]) -> dict[str, str]:
+    """Each known product some segment orders, with the first segment's path."""
     demanded: dict[str, str] = {}
+    for i, seg in enumerate(sc.customers.segments):
+        for pid in seg.product_mix:
+            if pid in products and seg.product_mix[pid] > 0:
+                demanded.setdefault(pid, f"customers.segments.{i}")
+    return demanded
+
+
+def _segment_checks(sc: Scenario, products: set[str], carriers: set[str]) -> list[tuple[str, str]]:
+    """Each segment's products, shares and carrier."""
+    problems: list[tuple[str, str]] = []
+    unknown_product, unknown_carrier = _unknown(products, carriers)
     for i, seg in enumerate(sc.customers.segments):
         path = f"customers.segments.{i}"
         for pid in seg.product_mix:
             if pid not in products:
                 problems.append((f"{path}.product_mix.{pid}", unknown_product(pid)))
-            elif seg.product_mix[pid] > 0:
-                demanded.setdefault(pid, path)
         total = sum(seg.product_mix.values())
         if abs(total - 1.0) > 1e-6:
             problems.append((f"{path}.product_mix", f"shares sum to {total:g}, must sum to 1"))
         if seg.outbound_carrier is not None and seg.outbound_carrier not in carriers:
             problems.append((f"{path}.outbound_carrier", unknown_carrier(seg.outbound_carrier)))
-    for pid, where in demanded.items():
-        if pid not in wh.policies:
-            problems.append(
-                ("warehouse.policies", f"product {pid!r} is ordered by {where} but has no policy")
-            )
     return problems
 
 
@@ -129,4 +180,4 @@ def _holding_cost(sc: Scenario, pid: str) -> float | None:
         return None
     if prod.holding_cost_per_unit_day is not None:
         return prod.holding_cost_per_unit_day
-    return sc.warehouse.holding_cost_per_unit_day
+    return None if sc.warehouse is None else sc.warehouse.holding_cost_per_unit_day

@@ -121,6 +121,8 @@ class Segment(Model):
     """Promised order-to-delivery time; an order delivered within it is on time."""
     outbound_carrier: Id | None = None
     """Carrier delivering to these customers; omit for instant delivery."""
+    site: Id | None = None
+    """In a network (``sites:``), the site serving these customers; default: the only site."""
     behaviour: Annotated[Behaviour | None, BeforeValidator(_none_word)] = None
     """Customer behaviour: ``none`` (the default) means customers never leave and demand is a
     stationary Poisson process of rate count x orders_per_customer_per_day; a mapping switches on

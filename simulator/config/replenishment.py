@@ -22,6 +22,20 @@ class BaseStockPolicy(Model):
     """Review period R in days; omit for continuous review."""
 
 
+class EchelonBaseStockPolicy(Model):
+    """Base stock on the echelon inventory position: the site's own plus everything downstream.
+
+    Continuous review, one for one. The echelon position of a site is its inventory position
+    plus the stock on hand, on order and in transit at every site it replenishes, less their
+    customers' backorders; the site orders whenever it falls below ``level``. Every site it
+    replenishes must use ``echelon_base_stock`` too.
+    """
+
+    type: Literal["echelon_base_stock"]
+    level: int = Field(ge=0)
+    """Target echelon inventory position (units)."""
+
+
 class ReorderPointPolicy(Model):
     """(r, Q): when inventory position <= r, order Q (as many Q as needed to rise above r)."""
 
@@ -128,6 +142,11 @@ class VmiPolicy(Model):
 
 
 Policy = Annotated[
-    BaseStockPolicy | ReorderPointPolicy | MinMaxPolicy | PeriodicPolicy | VmiPolicy,
+    BaseStockPolicy
+    | EchelonBaseStockPolicy
+    | ReorderPointPolicy
+    | MinMaxPolicy
+    | PeriodicPolicy
+    | VmiPolicy,
     Field(discriminator="type"),
 ]

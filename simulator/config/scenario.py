@@ -6,6 +6,7 @@ from pydantic import Field
 
 from simulator.config.base import Days, Model
 from simulator.config.customers import Customers, ServiceDesk
+from simulator.config.network import Lane, Site
 from simulator.config.products import Carrier, Product
 from simulator.config.suppliers import Scorecard, Supplier
 from simulator.config.warehouse import Warehouse
@@ -30,8 +31,12 @@ class Scenario(Model):
     """Suppliers."""
     carriers: list[Carrier] = Field(default_factory=list)
     """Carriers, referred to by the warehouse and the customer segments."""
-    warehouse: Warehouse
-    """The warehouse."""
+    warehouse: Warehouse | None = None
+    """The warehouse (a network of one site); give either this or ``sites``."""
+    sites: list[Site] = Field(default_factory=list)
+    """The sites of a supply network (instead of ``warehouse``); see docs/networks.md."""
+    lanes: list[Lane] = Field(default_factory=list)
+    """Transport lanes of a network, from a supplier or site to a site."""
     customers: Customers
     """The customers."""
     service_desk: ServiceDesk | None = None
@@ -53,7 +58,7 @@ class Scenario(Model):
 
     def primary_supplier(self, pid: str) -> Supplier:
         """The supplier that normally gets ``pid``'s orders (sourcing ``primary``, else first)."""
-        rule = self.warehouse.sourcing.get(pid)
+        rule = None if self.warehouse is None else self.warehouse.sourcing.get(pid)
         if rule is not None and rule.primary is not None:
             return next(s for s in self.suppliers if s.id == rule.primary)
         if rule is not None and rule.rule == "split" and rule.shares:

@@ -29,9 +29,11 @@ from simulator.config.forecasts import (
     MovingAverage,
     default_forecast,
 )
+from simulator.config.network import Lane, Site
 from simulator.config.products import Carrier, Product
 from simulator.config.replenishment import (
     BaseStockPolicy,
+    EchelonBaseStockPolicy,
     MinMaxPolicy,
     PeriodicPolicy,
     Policy,
@@ -60,6 +62,7 @@ __all__ = [
     "Customers",
     "Days",
     "Disruption",
+    "EchelonBaseStockPolicy",
     "Expedite",
     "ExponentialSmoothing",
     "Forecast",
@@ -67,6 +70,7 @@ __all__ = [
     "HoltWinters",
     "Id",
     "Inspection",
+    "Lane",
     "Loyalty",
     "MinMaxPolicy",
     "Model",
@@ -83,6 +87,7 @@ __all__ = [
     "Rate",
     "ReorderPointPolicy",
     "Returns",
+    "Site",
     "ReviewDays",
     "Scenario",
     "ScheduledDisruption",

@@ -73,8 +73,12 @@ class Stock:
         self.consigned = spec.consigned  # VMI on consignment: the supplier's until sold
         self.warehouse = warehouse
         self.recorder = recorder
-        self.tally: ProductTally = recorder.product(spec.pid)
-        self.levels = recorder.stock_levels(spec.pid, env.now)
+        self.key = spec.key
+        self.external = not spec.source_site
+        self.tally: ProductTally = recorder.product(spec.key)
+        self.levels = recorder.stock_levels(spec.key, env.now)
+        # orders from downstream sites, tallied apart from customer orders
+        self.downstream = recorder.product(f"{spec.key}>downstream") if spec.downstream else None
         self._rng = spec.defective_picks
         self.expedite = None if express is None else (spec.expedite_above, express)
         self.supplier_demand = feeds
@@ -181,7 +185,8 @@ class Stock:
         self.tally.po_units += units
         day = rec.day(now)
         self.tally.daily_ordered.add(day, units)
-        rec.daily_ordered.add(day, units)
+        if self.external:  # orders inside a network are not the chain's orders
+            rec.daily_ordered.add(day, units)
 
     def receive(self, accepted: int, defective: int, rejected: int, source: Source) -> None:
         """A delivery is put away, and paid for unless the stock is consigned.
@@ -264,6 +269,40 @@ class Stock:
             self.tally.shipped_units += units
             if self.consigned:  # consignment: paid for when sold
                 self.tally.cost_purchase += self.supplier.pay(self.pid, units)
+
+    def transfer(self, order: Order) -> None:
+        """An order from a downstream site: allocated like a customer order.
+
+        A shortfall always waits (first come first served with customer orders), whatever the
+        site does with its customers' unmet demand.
+        """
+        now = self.env.now
+        self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
+        qty = order.qty
+        avail = self.on_hand if self.on_hand < qty else qty
+        if avail:
+            self._allocate(order, avail)
+            order.filled_now = avail
+        short = qty - avail
+        if self.sales is not None:
+            self.sales.add(now, qty)
+        if order.measured:
+            tally = self.downstream
+            tally.orders += 1
+            tally.units += qty
+            tally.filled_units += avail
+            tally.filled_orders += not short
+        if short:
+            self.backorders += short
+            order.remaining = short
+            self.backlog.append(order)
+        if self.recorder.trace is not None:
+            self._log("transfer_placed", order.id, qty, f"filled={avail}")
+        if self.continuous:
+            self.review()
+        if not short:
+            order.t_allocated = now
+            self.warehouse.release(order)
 
     def demand(self, order: Order) -> None:
         """A customer order arrives for this product."""

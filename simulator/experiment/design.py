@@ -195,11 +195,12 @@ def reported_kpis(scenario: Scenario) -> list[str]:
 
     Plain names are the result's ``kpis``; ``by_product.<id>.<name>`` and
     ``suppliers.<id>.<name>`` reach into its per-product and per-supplier tables (a supplier's
-    plant KPIs only where it has ``production``).
+    plant KPIs only where it has ``production``), ``by_site.<id>.<name>`` into a network's sites.
     """
     return kpis.experiment_names(
         [product.id for product in scenario.products],
         [(supplier.id, supplier.production is not None) for supplier in scenario.suppliers],
+        [site.id for site in scenario.sites],
     )
 
 

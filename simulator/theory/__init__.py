@@ -8,6 +8,7 @@ keeps no state and never simulates. The inventory formulas assume unit Poisson d
   numerical notes are there);
 - :mod:`~simulator.theory.inventory`: (r, Q), one-for-one base stock and periodic review;
 - :mod:`~simulator.theory.queues`: Erlang B and C, and base stock with lost sales;
+- :mod:`~simulator.theory.serial`: two sites in series under one-for-one base stock;
 - :mod:`~simulator.theory.identities`: the bullwhip ratio, geometric loyalty, Little's law.
 
 References:
@@ -35,6 +36,7 @@ from simulator.theory.inventory import (
 )
 from simulator.theory.poisson import poisson_loss
 from simulator.theory.queues import erlang_b, erlang_c, lost_sales_base_stock
+from simulator.theory.serial import serial_base_stock_poisson
 
 __all__ = [
     "base_stock_poisson",
@@ -48,4 +50,5 @@ __all__ = [
     "periodic_base_stock_fill_rate",
     "poisson_loss",
     "rq_poisson_backorder",
+    "serial_base_stock_poisson",
 ]

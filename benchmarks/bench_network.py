@@ -1,0 +1,127 @@
+"""Network benchmark: a plant, 3 DCs and 20 stores with 50 products, beside one warehouse.
+
+Run from the repository root:
+
+    python benchmarks/bench_network.py            # a year (365 days)
+    python benchmarks/bench_network.py --days 90  # shorter
+
+It builds two scenarios with the same customers (20 segments, one per store, each ordering
+every product): the network (plant -> 3 DCs -> 20 stores, base stock at every site, lanes with
+transit times) and the single-site baseline (every segment served by one warehouse). It prints
+microseconds per customer order of each, in the same run, with their ratio (goal: the network
+within 1.5x of the baseline), and the peak traced memory (tracemalloc) of the network at the
+half the horizon and at the horizon (goal: flat in simulated days).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import tracemalloc
+
+from simulator.config.loading import validate_model
+from simulator.config.schema import Scenario
+from simulator.model import simulate
+
+PRODUCTS, DCS, STORES = 50, 3, 20
+
+
+def customers() -> list[dict]:
+    """One segment per store, each ordering every product equally."""
+    mix = {f"p{i}": 1.0 / PRODUCTS for i in range(PRODUCTS)}
+    return [
+        {
+            "id": f"c{j}",
+            "count": 50,
+            "orders_per_customer_per_day": 0.2,
+            "product_mix": mix,
+            "promised_days": 3,
+        }
+        for j in range(STORES)
+    ]
+
+
+def base(days: float) -> dict:
+    """The parts both scenarios share."""
+    return {
+        "name": "bench",
+        "horizon_days": days,
+        "warmup_days": 10,
+        "products": [{"id": f"p{i}", "unit_cost": 1, "price": 2} for i in range(PRODUCTS)],
+        "suppliers": [
+            {"id": "plant", "products": [f"p{i}" for i in range(PRODUCTS)], "lead_time_days": 4}
+        ],
+    }
+
+
+def network(days: float) -> Scenario:
+    """Plant -> 3 DCs -> 20 stores."""
+    data = base(days)
+    data["sites"] = [
+        {
+            "id": f"dc{k}",
+            "policies": {f"p{i}": {"type": "base_stock", "level": 40} for i in range(PRODUCTS)},
+        }
+        for k in range(DCS)
+    ] + [
+        {
+            "id": f"s{j}",
+            "replenish_from": {f"p{i}": f"dc{j % DCS}" for i in range(PRODUCTS)},
+            "policies": {f"p{i}": {"type": "base_stock", "level": 6} for i in range(PRODUCTS)},
+        }
+        for j in range(STORES)
+    ]
+    data["lanes"] = [
+        {"origin": f"dc{j % DCS}", "destination": f"s{j}", "transit_days": 1} for j in range(STORES)
+    ]
+    segs = customers()
+    for j, seg in enumerate(segs):
+        seg["site"] = f"s{j}"
+    data["customers"] = {"segments": segs}
+    return validate_model(Scenario, data, "network")
+
+
+def single(days: float) -> Scenario:
+    """The same customers at one warehouse."""
+    data = base(days)
+    data["warehouse"] = {
+        "policies": {f"p{i}": {"type": "base_stock", "level": 60} for i in range(PRODUCTS)}
+    }
+    data["customers"] = {"segments": customers()}
+    return validate_model(Scenario, data, "single")
+
+
+def per_order(sc: Scenario) -> tuple[float, int]:
+    """Microseconds per measured customer order, and the orders."""
+    start = time.perf_counter()
+    doc = simulate(sc).document
+    elapsed = time.perf_counter() - start
+    orders = doc["kpis"]["orders"]
+    return elapsed / orders * 1e6, orders
+
+
+def peak_mib(sc: Scenario) -> float:
+    """Peak traced memory of one run (MiB)."""
+    tracemalloc.start()
+    simulate(sc)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def main() -> None:
+    """Print the timings and the memory figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=float, default=365.0)
+    days = parser.parse_args().days
+    us_single, n_single = per_order(single(days))
+    us_net, n_net = per_order(network(days))
+    print(f"single site : {us_single:7.1f} us/order ({n_single:,} orders)")
+    print(f"network     : {us_net:7.1f} us/order ({n_net:,} orders)")
+    print(f"ratio       : {us_net / us_single:7.2f} (goal <= 1.5)")
+    short, long = peak_mib(network(days / 2)), peak_mib(network(days))
+    print(f"peak memory : {short:.1f} MiB at {days / 2:g} days, {long:.1f} MiB at {days:g} days")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Supply networks in the scenario: sites and the lanes between them.
+
+A network lists ``sites:`` (each with what ``warehouse:`` has, plus a kind and where each product
+is replenished from) and ``lanes:`` (a carrier from a supplier or site to a site). A scenario has
+either ``warehouse:`` (a network of one site) or ``sites:``, never both; the checks that need the
+whole network are in :mod:`simulator.config.network_checks`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from simulator.config.base import Id, Model
+from simulator.config.warehouse import Warehouse
+from simulator.distributions import Dist
+
+
+class Site(Warehouse):
+    """A stocking point of a network: a warehouse, a distribution centre or a store."""
+
+    id: Id
+    """Unique site id."""
+    kind: Literal["warehouse", "distribution_centre", "store"] = "warehouse"
+    """What the site is (for reading and drawing; every kind behaves the same)."""
+    replenish_from: dict[Id, Id] = Field(default_factory=dict)
+    """Where each product is replenished from: a supplier id or an upstream site id; default:
+    the product's primary supplier."""
+    ship_partial: bool = False
+    """Orders from downstream sites: ship what is on hand at once and the rest as it arrives
+    (``false``: hold an order until it can ship complete). Either way they wait (backorder),
+    first come first served with this site's customer orders."""
+
+
+class Lane(Model):
+    """A transport lane: how goods travel from a supplier or a site to a site."""
+
+    origin: Id
+    """The supplier or site the goods leave from."""
+    destination: Id
+    """The site they go to."""
+    carrier: Id | None = None
+    """The carrier; omit for an ideal lane (no cost, no damage, transit 0 unless overridden)."""
+    transit_days: Dist | None = None
+    """Transit time on this lane, replacing the carrier's."""

@@ -1,0 +1,214 @@
+"""Scenario to specs for a supply network: sites, lanes, and each site's stocks and rules.
+
+The companion of :mod:`simulator.build` for a scenario with ``sites:``: each site's products get
+a stock spec with the rule resolved from the demand the site sees (its own customers plus every
+site it replenishes, all the way down) and the lead time from its source (a supplier's
+processing, lead time and lane transit; an upstream site's lane transit, its waits left out).
+Stocks come upstream first, so that the model can wire each site to the sites it orders from.
+A ``warehouse:`` scenario never comes here: it is the one-site network :func:`build` makes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from simulator.build import desk_spec, lane, picking_spec, scorecard, segment_spec, supplier_spec
+from simulator.config.network import Site
+from simulator.config.network_checks import segment_site, source_of
+from simulator.config.schema import EchelonBaseStockPolicy, Scenario
+from simulator.policies import DemandRate, LeadTime, VmiBand
+from simulator.resolve import NO_DEMAND, demand_rates, resolve, segment_moments
+from simulator.rng import Streams
+from simulator.sourcing import Single
+from simulator.specs import LaneSpec, ModelSpec, SiteSpec, StockSpec
+
+
+def upstream_first(sc: Scenario) -> list[Site]:
+    """The sites ordered so that every site comes after the sites it replenishes from."""
+    ids = {s.id for s in sc.sites}
+    done: list[Site] = []
+    seen: set[str] = set()
+
+    def visit(site: Site) -> None:
+        if site.id in seen:
+            return
+        seen.add(site.id)
+        for src in site.replenish_from.values():
+            if src in ids:
+                visit(next(s for s in sc.sites if s.id == src))
+        done.append(site)
+
+    for site in sc.sites:
+        visit(site)
+    return done
+
+
+def site_demand(sc: Scenario) -> dict[tuple[str, str], DemandRate]:
+    """Mean and variance of the daily demand each site sees per product.
+
+    A site's demand is that of the segments it serves plus that of every site it replenishes
+    (one-for-one passing on, as under base stock; batching policies pass on more variance).
+    """
+    own: dict[tuple[str, str], list[float]] = {}
+    for i, seg in enumerate(sc.customers.segments):
+        sid = segment_site(sc, i)
+        for pid, share in seg.product_mix.items():
+            mean, var = segment_moments(sc, seg, share)
+            acc = own.setdefault((sid, pid), [0.0, 0.0])
+            acc[0] += mean
+            acc[1] += var
+    out: dict[tuple[str, str], DemandRate] = {}
+    for site in reversed(upstream_first(sc)):  # downstream first: they add to their sources
+        for pid in site.policies:
+            mean, var = own.get((site.id, pid), (0.0, 0.0))
+            for down in sc.sites:
+                if down.replenish_from.get(pid) == site.id:
+                    d = out[(down.id, pid)]
+                    mean, var = mean + d.mean, var + d.variance
+            out[(site.id, pid)] = DemandRate(mean, var)
+    return out
+
+
+def installation_level(sc: Scenario, site: Site, pid: str) -> int:
+    """The installation base stock equivalent to ``site``'s echelon base stock of ``pid``.
+
+    Under continuous review, one for one, every demand travels up the chain at once, so each
+    echelon position stays at its level and the site's own position at its echelon level less
+    the echelon levels of the sites it replenishes (Axsäter, Inventory Control, echelon stock).
+    """
+    below = sum(s.policies[pid].level for s in sc.sites if s.replenish_from.get(pid) == site.id)
+    return site.policies[pid].level - below
+
+
+def lane_spec(sc: Scenario, origin: str, site: Site, streams: Streams) -> LaneSpec:
+    """The lane from ``origin`` to ``site``.
+
+    The scenario's lane if there is one (its ``transit_days`` replacing the carrier's), else the
+    site's inbound carrier from a supplier and an ideal lane from a site.
+    """
+    found = next((ln for ln in sc.lanes if ln.origin == origin and ln.destination == site.id), None)
+    role = f"lane/{origin}/{site.id}"
+    if found is None:
+        from_supplier = any(s.id == origin for s in sc.suppliers)
+        carrier = sc.carrier(site.inbound_carrier) if from_supplier else None
+        return lane(carrier, streams, role)
+    spec = lane(sc.carrier(found.carrier), streams, role)
+    if found.transit_days is None:
+        return spec
+    dist = found.transit_days
+    return dataclasses.replace(
+        spec,
+        transit=dist.sampler(streams.generator(f"{role}/transit_override")),
+        instant=dist.is_constant and dist.mean == 0,
+    )
+
+
+def lead_time(sc: Scenario, origin: str, site: Site) -> LeadTime:
+    """Moments of order-to-available time from ``origin`` (supplier or site) to ``site``."""
+    parts = []
+    supplier = next((s for s in sc.suppliers if s.id == origin), None)
+    if supplier is not None:
+        parts += [supplier.order_processing_days, supplier.lead_time_days]
+    found = next((ln for ln in sc.lanes if ln.origin == origin and ln.destination == site.id), None)
+    if found is not None and found.transit_days is not None:
+        parts.append(found.transit_days)
+    else:
+        cid = found.carrier if found is not None else None
+        if found is None and supplier is not None:
+            cid = site.inbound_carrier
+        carrier = sc.carrier(cid)
+        if carrier is not None:
+            parts.append(carrier.transit_days)
+    return LeadTime(sum(d.mean for d in parts), sum(d.variance for d in parts))
+
+
+def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
+    """Everything one replication of the network scenario ``sc`` is made of."""
+    if not math.isfinite(sc.horizon_days):
+        raise ValueError("horizon_days must be finite")
+    end = sc.warmup_days + sc.horizon_days
+    demand = site_demand(sc)
+    ordered = upstream_first(sc)
+    feeds = {src for s in sc.sites for src in s.replenish_from.values()}
+    stocks = []
+    sites = []
+    lanes: dict[tuple[str, str], LaneSpec] = {}  # one per origin and site, shared by products
+    for site in ordered:
+        sources = {pid: source_of(sc, site, pid) for pid in site.policies}
+        sites.append(
+            SiteSpec(
+                id=site.id,
+                kind=site.kind,
+                picking=picking_spec(site.picking, streams, f"site/{site.id}/"),
+                sources=sources,
+            )
+        )
+        for pid, policy in site.policies.items():
+            src = sources[pid]
+            supplier = next((s for s in sc.suppliers if s.id == src), None)
+            product = sc.product(pid)
+            holding = product.holding_cost_per_unit_day
+            holding = site.holding_cost_per_unit_day if holding is None else holding
+            rate = demand.get((site.id, pid), NO_DEMAND)
+            if (src, site.id) not in lanes:
+                lanes[src, site.id] = lane_spec(sc, src, site, streams)
+            if isinstance(policy, EchelonBaseStockPolicy):
+                policy = policy.model_copy(update={"level": installation_level(sc, site, pid)})
+            rule = resolve(
+                policy,
+                rate,
+                lead_time(sc, src, site),
+                supplier.order_cost if supplier is not None else 0.0,
+                holding,
+            )
+            stocks.append(
+                StockSpec(
+                    pid=pid,
+                    price=product.price,
+                    unit_cost=product.unit_cost,
+                    holding_cost=holding,
+                    rule=rule,
+                    initial=site.initial_stock.get(pid, rule.target),
+                    backorder=site.unmet_demand == "backorder",
+                    primary=src,
+                    suppliers=(src,),
+                    sourcing=Single(src),
+                    consigned=isinstance(rule, VmiBand) and rule.consignment,
+                    expedite_above=None,
+                    prior=rate.mean,
+                    defective_picks=streams.generator(f"site/{site.id}/stock/{pid}/defective"),
+                    site=site.id,
+                    source_site="" if supplier is not None else src,
+                    inbound=lanes[src, site.id],
+                    ship_partial=site.ship_partial,
+                    downstream=site.id in feeds
+                    and any(s.replenish_from.get(pid) == site.id for s in sc.sites),
+                )
+            )
+    rates = demand_rates(sc)
+    rules = {s.pid: s.rule for s in stocks}  # the products a supplier's plant may make
+    segments = []
+    for i, seg in enumerate(sc.customers.segments):
+        spec = segment_spec(sc, seg, streams, end)
+        segments.append(dataclasses.replace(spec, site=segment_site(sc, i)))
+    return ModelSpec(
+        name=sc.name,
+        seed=streams.seed,
+        replication=streams.replication,
+        horizon_days=sc.horizon_days,
+        warmup_days=sc.warmup_days,
+        end=end,
+        inbound=lane(None, streams, "inbound"),
+        expedite=None,
+        suppliers=tuple(
+            supplier_spec(sc, s, streams, end, rules, rates, None) for s in sc.suppliers
+        ),
+        stocks=tuple(stocks),
+        picking=None,
+        desk=desk_spec(sc, streams),
+        returns=None,
+        segments=tuple(segments),
+        scorecard=scorecard(sc),
+        sites=tuple(sites),
+    )

@@ -1,0 +1,69 @@
+"""Records to the network's tables: KPIs per site (``by_site``) and the flow on each lane.
+
+A site's service KPIs count every order it received: its customers' and its downstream sites'
+replenishment orders (``downstream_orders`` of them). Its inventory KPIs are time averages over
+its stocks, its costs what it spent itself (holding, ordering, purchases from suppliers; moves
+inside the network cost no purchase). Read by :func:`simulator.metrics.measure`, from the
+records and the specs only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.records import ProductTally, Recorder
+from simulator.specs import ModelSpec, StockSpec
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def site_tables(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
+    """``by_site`` (per-site KPIs) and ``lanes`` (units moved per lane) of a network run."""
+    span = spec.end - spec.warmup_days
+    by_site: dict[str, dict[str, Any]] = {}
+    for site in spec.sites:
+        stocks = [s for s in spec.stocks if s.site == site.id]
+        tallies = [rec.products[s.key] for s in stocks]
+        down = [rec.products[f"{s.key}>downstream"] for s in stocks if s.downstream]
+        orders = sum(t.orders for t in tallies + down)
+        units = sum(t.units for t in tallies + down)
+        holding = sum(_holding(rec, s) for s in stocks)
+        ordering = sum(t.cost_ordering for t in tallies)
+        purchase = sum(t.cost_purchase for t in tallies)
+        by_site[site.id] = {
+            "kind": site.kind,
+            "orders": orders,
+            "downstream_orders": sum(t.orders for t in down),
+            "units_demanded": units,
+            "fill_rate": _ratio(sum(t.filled_units for t in tallies + down), units),
+            "order_fill_rate": _ratio(sum(t.filled_orders for t in tallies + down), orders),
+            "on_hand_mean": sum(rec.levels[s.key].on_hand for s in stocks) / span,
+            "backorders_mean": sum(rec.levels[s.key].backorders for s in stocks) / span,
+            "on_order_mean": sum(rec.levels[s.key].on_order for s in stocks) / span,
+            "units_received": sum(t.units_received for t in tallies),
+            "cost_holding": holding,
+            "cost_ordering": ordering,
+            "cost_purchase": purchase,
+            "cost_total": holding + ordering + purchase,
+        }
+    return {"by_site": by_site, "lanes": lane_flows(rec, spec)}
+
+
+def _holding(rec: Recorder, stock: StockSpec) -> float:
+    """Holding cost the site bears for one stock (none for consigned stock)."""
+    return 0.0 if stock.consigned else rec.levels[stock.key].on_hand * stock.holding_cost
+
+
+def lane_flows(rec: Recorder, spec: ModelSpec) -> list[dict[str, Any]]:
+    """Units received over the horizon on each lane (origin to site), in the order of the stocks."""
+    flows: dict[tuple[str, str], int] = {}
+    for stock in spec.stocks:
+        t: ProductTally = rec.products[stock.key]
+        key = (stock.primary, stock.site)
+        flows[key] = flows.get(key, 0) + t.units_received
+    return [
+        {"origin": origin, "destination": dest, "units": units}
+        for (origin, dest), units in flows.items()
+    ]
