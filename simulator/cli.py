@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH=VALUE",
         help="override a scenario value, e.g. suppliers.acme.lead_time_days.mean=8 (repeatable)",
     )
+    p.add_argument(
+        "--plan",
+        choices=("replan", "frozen"),
+        default="replan",
+        help="with --set: re-plan the policies for the changed scenario (default), or keep the "
+        "numbers they resolve to without --set (frozen)",
+    )
     p.add_argument("--replication", type=int, default=0, help="replication index (default 0)")
     p.add_argument("--json", action="store_true", help="print the result document as JSON")
     p.add_argument("--out", metavar="DIR", help="write result, resolved scenario and trace here")
@@ -183,13 +190,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         overrides=args.overrides,
         replication=args.replication,
         trace=args.out is not None,
+        plan=args.plan,
     )
+    note = sys.stderr if args.json else sys.stdout
     if args.json:
         print(json.dumps(result.document, indent=2))
     else:
         print(run_table(result.document))
+    if args.overrides:
+        from simulator.replan import changes_text, replanned
+
+        changes = replanned(load_scenario(args.scenario), scenario)
+        print(changes_text(changes, args.plan), file=note)
     orders = result.kpis["orders"] or 0
-    note = sys.stderr if args.json else sys.stdout
     print(f"simulated in {seconds:.2f} s ({orders:,} measured orders)", file=note)
     if args.out:
         from simulator.report.html import write_run_report

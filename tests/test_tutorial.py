@@ -513,6 +513,15 @@ def test_lesson_2_lead_time_spread_lowers_fill_and_costs_safety_stock(course):
     # an erratic supplier makes the year's outcome itself uncertain
     assert fill["erratic"]["half_width"] > 5 * fill["punctual"]["half_width"]
 
+    # a what-if re-plans a target policy; --plan frozen keeps the old numbers and loses service
+    replan = find(course, 2, "run", "baseline.yaml", without="frozen")
+    frozen = find(course, 2, "run", "baseline.yaml", "--plan frozen")
+    assert kpi(frozen, "fill_rate") < kpi(replan, "fill_rate") - 0.1
+    rp_replan, rp_frozen = (
+        o.document["policies"]["widget"]["reorder_point"] for o in (replan, frozen)
+    )
+    assert rp_replan > rp_frozen + 500
+
 
 # --- lesson 3: defects, returns and customer loss -------------------------------------------------
 
