@@ -1,14 +1,14 @@
 """Scenario policies to rules: demand rates, lead-time moments, holding cost, then each rule.
 
-A service level becomes a reorder point or a safety stock from the demand over the protection
-time; ``eoq: true`` becomes Harris' quantity; a forecast becomes a plain
+A service level or a fill rate target becomes a reorder point or a safety stock from the demand
+over the protection time; ``eoq: true`` becomes Harris' quantity; a forecast becomes a plain
 :class:`~simulator.forecast.ForecastSpec`. The rules themselves are pure
 (:mod:`simulator.policies`). Part of the build step (:mod:`simulator.build`).
 """
 
 from __future__ import annotations
 
-from scipy import stats
+from scipy import optimize, stats
 
 from simulator.config.schema import (
     BaseStockPolicy,
@@ -102,6 +102,39 @@ def forecast_spec(method: Forecast | None) -> ForecastSpec | None:
     return ForecastSpec(alpha=method.exponential_smoothing.alpha)
 
 
+def normal_loss(k: float) -> float:
+    """The standard normal loss function G(k) = E[(Z - k)^+] = φ(k) - k (1 - Φ(k))."""
+    return float(stats.norm.pdf(k) - k * stats.norm.sf(k))
+
+
+def fill_rate_factor(fill_rate: float, sd: float, per_cycle: float) -> float:
+    """The safety factor k whose expected shortage per cycle meets a fill rate target.
+
+    Each replenishment cycle serves ``per_cycle`` units on average (Q for (r, Q), demand over R
+    for periodic review) and runs short by sd G(k) in expectation, so the fill rate is
+    1 - sd G(k) / per_cycle (Silver, Pyke & Thomas, 4th ed., sec. 6.7 and 7.4). G falls from
+    +inf to 0, so k is unique; it is negative when a cycle is long against the spread.
+    """
+    if sd <= 0 or per_cycle <= 0:
+        return 0.0
+    target = (1.0 - fill_rate) * per_cycle / sd
+    low, high = -1.0, 1.0
+    while normal_loss(low) < target:
+        low *= 2
+    while normal_loss(high) > target:
+        high *= 2
+    return float(optimize.brentq(lambda k: normal_loss(k) - target, low, high))
+
+
+def safety_stock(
+    service_level: float | None, fill_rate: float | None, sd: float, per_cycle: float
+) -> float:
+    """Safety stock for a cycle service level (z sd) or a fill rate target (k sd)."""
+    if service_level is not None:
+        return float(stats.norm.ppf(service_level) * sd)
+    return fill_rate_factor(fill_rate, sd, per_cycle) * sd
+
+
 def resolve(
     policy: Policy,
     demand: DemandRate,
@@ -129,7 +162,8 @@ def resolve(
             safety = policy.safety_stock
         else:
             _, sd = protection_demand(demand, lead, policy.review_days)
-            safety = float(stats.norm.ppf(policy.service_level) * sd)
+            per_cycle = demand.mean * policy.review_days
+            safety = safety_stock(policy.service_level, policy.fill_rate, sd, per_cycle)
         return ForecastOrderUpTo(
             review_days=policy.review_days,
             forecast=forecast_spec(policy.forecast),
@@ -155,9 +189,9 @@ def resolve(
         else:
             quantity = int(policy.order_quantity)
         safety = None
-        if policy.service_level is not None:
+        if policy.reorder_point is None:
             mean, sd = protection_demand(demand, lead, policy.review_days or 0.0)
-            safety = float(stats.norm.ppf(policy.service_level) * sd)
+            safety = safety_stock(policy.service_level, policy.fill_rate, sd, quantity)
             reorder_point = mean + safety
         else:
             reorder_point = float(policy.reorder_point)

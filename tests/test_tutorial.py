@@ -489,6 +489,11 @@ def test_lesson_1_single_runs(course):
     assert kpi(lucky_90, "fill_rate") > kpi(unlucky_98, "fill_rate")
     picture = find(course, 1, "run", "--days 60")
     assert picture.document["horizon_days"] == 60
+    # a 90% cycle service level fills more than 95% of units: a 95% fill rate needs less stock
+    fill95 = find(course, 1, "run", "fill_rate: 0.95")
+    assert kpi(sl90, "fill_rate") > kpi(fill95, "fill_rate") > 0.95
+    rp = [r.document["policies"]["widget"]["reorder_point"] for r in (sl90, fill95)]
+    assert rp[1] < rp[0]
 
 
 # --- lesson 2: lead-time variability ------------------------------------------------------------
