@@ -12,9 +12,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from simulator import __version__
-from simulator.config import ConfigError, load_scenario
-from simulator.report.tables import run_table
+from simulator.version import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 
@@ -151,19 +149,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``supplysim validate FILE...``."""
-    status = EXIT_OK
-    from simulator.experiment import is_experiment_file, load_design
-    from simulator.optimize import load_problem
-    from simulator.optimize.problem import is_optimization_file
+    from simulator.config import ConfigError
+    from simulator.validate import validate_file
 
+    status = EXIT_OK
     for file in args.files:
         try:
-            if is_optimization_file(file):
-                load_problem(file)
-            elif is_experiment_file(file):
-                load_design(file)
-            else:
-                load_scenario(file)
+            validate_file(file)
         except ConfigError as exc:
             status = EXIT_INVALID
             for problem in exc.problems:
@@ -175,6 +167,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``supplysim run SCENARIO ...``."""
+    from simulator.config import load_scenario
+    from simulator.report.tables import run_table
     from simulator.runs import timed_run, write_run_folder
 
     if args.days is not None and not args.days > 0:
@@ -196,7 +190,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.document, indent=2))
     else:
-        print(run_table(result.document))
+        print(run_table(result.document, currency=scenario.currency))
     if args.overrides:
         from simulator.replan import changes_text, replanned
 
@@ -337,6 +331,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         self_check,
         self_text,
     )
+    from simulator.config import load_scenario
 
     where = args.scenario or "check"
     if (args.scenario is None) == (not args.self_check):
@@ -377,6 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     args.argv = ["supplysim", *(sys.argv[1:] if argv is None else argv)]
+    from simulator.config import ConfigError  # after parsing: --help and --version need none
+
     try:
         return args.func(args)
     except ConfigError as exc:

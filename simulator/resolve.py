@@ -8,8 +8,6 @@ over the protection time; ``eoq: true`` becomes Harris' quantity; a forecast bec
 
 from __future__ import annotations
 
-from scipy import optimize, stats
-
 from simulator.config.schema import (
     BaseStockPolicy,
     Forecast,
@@ -104,6 +102,8 @@ def forecast_spec(method: Forecast | None) -> ForecastSpec | None:
 
 def normal_loss(k: float) -> float:
     """The standard normal loss function G(k) = E[(Z - k)^+] = φ(k) - k (1 - Φ(k))."""
+    from scipy import stats
+
     return float(stats.norm.pdf(k) - k * stats.norm.sf(k))
 
 
@@ -115,6 +115,8 @@ def fill_rate_factor(fill_rate: float, sd: float, per_cycle: float) -> float:
     1 - sd G(k) / per_cycle (Silver, Pyke & Thomas, 4th ed., sec. 6.7 and 7.4). G falls from
     +inf to 0, so k is unique; it is negative when a cycle is long against the spread.
     """
+    from scipy import optimize
+
     if sd <= 0 or per_cycle <= 0:
         return 0.0
     target = (1.0 - fill_rate) * per_cycle / sd
@@ -130,6 +132,8 @@ def safety_stock(
     service_level: float | None, fill_rate: float | None, sd: float, per_cycle: float
 ) -> float:
     """Safety stock for a cycle service level (z sd) or a fill rate target (k sd)."""
+    from scipy import stats
+
     if service_level is not None:
         return float(stats.norm.ppf(service_level) * sd)
     return fill_rate_factor(fill_rate, sd, per_cycle) * sd
