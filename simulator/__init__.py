@@ -6,12 +6,38 @@ The public API, for scripts and notebooks::
     scenario = load_scenario("scenarios/baseline.yaml", overrides=["seed=7"])
     result = simulate(scenario)
     result.kpis["fill_rate"]
+
+Names are imported on first use (PEP 562), so that ``import simulator`` and ``supplysim --version``
+do not pay for scipy, SimPy or pandas.
 """
 
-from simulator.config import ConfigError, Problem, Scenario, load_scenario, parse_scenario
-from simulator.experiment import ExperimentResults, run_experiment
-from simulator.model import RunResult, simulate
+from importlib import import_module
+from typing import Any
+
 from simulator.version import __version__
+
+#: Where each public name lives.
+_HOMES = {
+    "ConfigError": "simulator.config",
+    "Problem": "simulator.config",
+    "Scenario": "simulator.config",
+    "load_scenario": "simulator.config",
+    "parse_scenario": "simulator.config",
+    "ExperimentResults": "simulator.experiment",
+    "run_experiment": "simulator.experiment",
+    "RunResult": "simulator.model",
+    "simulate": "simulator.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its module on first use."""
+    if name in _HOMES:
+        value = getattr(import_module(_HOMES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+
 
 __all__ = [
     "ConfigError",

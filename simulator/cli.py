@@ -12,11 +12,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from simulator import __version__
-from simulator.config import ConfigError, Problem, load_scenario
-from simulator.config.limits import DEFAULT_MAX_CUSTOMERS, DEFAULT_MAX_EVENTS, MAX_REPLICATIONS
-from simulator.report.tables import run_table
-from simulator.work import check_work
+from simulator.version import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 
@@ -37,18 +33,15 @@ def _parser() -> argparse.ArgumentParser:
     limits.add_argument(
         "--max-events",
         type=_count,
-        default=DEFAULT_MAX_EVENTS,
         metavar="N",
-        help=f"refuse work estimated above N events (default {DEFAULT_MAX_EVENTS:,}; "
-        "docs/limits.md)",
+        help="refuse work estimated above N events (default 10 million; docs/limits.md)",
     )
     limits.add_argument(
         "--max-customers",
         type=_count,
-        default=DEFAULT_MAX_CUSTOMERS,
         metavar="N",
         help="refuse more than N customers with behaviour in a run, word of mouth at worst "
-        f"included (default {DEFAULT_MAX_CUSTOMERS:,})",
+        "included (default 1 million; docs/limits.md)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -75,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="PATH=VALUE",
         help="override a scenario value, e.g. suppliers.acme.lead_time_days.mean=8 (repeatable)",
+    )
+    p.add_argument(
+        "--plan",
+        choices=("replan", "frozen"),
+        default="replan",
+        help="with --set: re-plan the policies for the changed scenario (default), or keep the "
+        "numbers they resolve to without --set (frozen)",
     )
     p.add_argument("--replication", type=int, default=0, help="replication index (default 0)")
     p.add_argument("--json", action="store_true", help="print the result document as JSON")
@@ -175,46 +175,25 @@ def _count(text: str) -> int:
 
 
 def _limits(args: argparse.Namespace) -> dict[str, int]:
-    return {"max_events": args.max_events, "max_customers": args.max_customers}
+    """The work limits of a command: its flags, or the stated defaults (docs/limits.md)."""
+    from simulator.config.limits import DEFAULT_MAX_CUSTOMERS, DEFAULT_MAX_EVENTS
 
-
-def check_design(file: str, replications: int | None, limits: dict[str, int]) -> None:
-    """Everything ``experiment`` checks before it runs: the design, its size, every scenario."""
-    from simulator.experiment import load_design
-
-    if replications is not None and replications > MAX_REPLICATIONS:
-        raise ConfigError(
-            [
-                Problem(
-                    file,
-                    "--replications",
-                    f"must be at most {MAX_REPLICATIONS:,} (the limit of the file's "
-                    f"replications), got {replications:,}",
-                )
-            ]
-        )
-
-    design = load_design(file, replications)  # validates; simulates nothing
-    exp = design.experiment
-    runs_each = exp.replications if exp.sequential is None else exp.sequential.max_replications
-    check_work(file, list(design.scenarios.values()), runs_each, **limits)
+    events, customers = args.max_events, args.max_customers
+    return {
+        "max_events": DEFAULT_MAX_EVENTS if events is None else events,
+        "max_customers": DEFAULT_MAX_CUSTOMERS if customers is None else customers,
+    }
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``supplysim validate FILE...``: every check ``run`` or ``experiment`` makes first."""
-    status = EXIT_OK
-    from simulator.experiment import is_experiment_file
-    from simulator.optimize import load_problem
-    from simulator.optimize.problem import is_optimization_file
+    from simulator.config import ConfigError
+    from simulator.validate import validate_file
 
+    status = EXIT_OK
     for file in args.files:
         try:
-            if is_optimization_file(file):
-                load_problem(file)
-            elif is_experiment_file(file):
-                check_design(file, None, _limits(args))
-            else:
-                check_work(file, [load_scenario(file)], **_limits(args))
+            validate_file(file, **_limits(args))
         except ConfigError as exc:
             status = EXIT_INVALID
             for problem in exc.problems:
@@ -226,7 +205,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``supplysim run SCENARIO ...``."""
+    from simulator.config import load_scenario
+    from simulator.report.tables import run_table
     from simulator.runs import timed_run, write_run_folder
+    from simulator.work import check_work
 
     if args.days is not None and not 0 < args.days < float("inf"):
         print(
@@ -251,13 +233,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         overrides=args.overrides,
         replication=args.replication,
         trace=args.out is not None,
+        plan=args.plan,
     )
+    note = sys.stderr if args.json else sys.stdout
     if args.json:
         print(json.dumps(result.document, indent=2))
     else:
-        print(run_table(result.document))
+        print(run_table(result.document, currency=scenario.currency))
+    if args.overrides:
+        from simulator.replan import changes_text, replanned
+
+        changes = replanned(load_scenario(args.scenario), scenario)
+        print(changes_text(changes, args.plan), file=note)
     orders = result.kpis["orders"] or 0
-    note = sys.stderr if args.json else sys.stdout
     print(f"simulated in {seconds:.2f} s ({orders:,} measured orders)", file=note)
     if args.out:
         from simulator.report.html import write_run_report
@@ -277,11 +265,12 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     from simulator.experiment import ExecutorError, run_experiment
     from simulator.report.comparison import comparison_table
     from simulator.store import StoreError
+    from simulator.validate import check_design
 
     if args.workers is not None and args.workers < 1:
         print(f"{args.experiment}: --workers: must be >= 1, got {args.workers}", file=sys.stderr)
         return EXIT_INVALID
-    check_design(args.experiment, args.replications, _limits(args))
+    check_design(args.experiment, args.replications, **_limits(args))
     try:
         results = run_experiment(
             args.experiment,
@@ -393,6 +382,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         self_check,
         self_text,
     )
+    from simulator.config import load_scenario
 
     where = args.scenario or "check"
     if (args.scenario is None) == (not args.self_check):
@@ -433,6 +423,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     args.argv = ["supplysim", *(sys.argv[1:] if argv is None else argv)]
+    from simulator.config import ConfigError  # after parsing: --help and --version need none
+
     try:
         return args.func(args)
     except ConfigError as exc:

@@ -19,9 +19,15 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Field, model_validator
-from scipy import stats
 
 from simulator.samplers import _Dist
+
+
+def _stats():
+    """``scipy.stats``, imported on first use (loading a scenario does not need it)."""
+    from scipy import stats
+
+    return stats
 
 
 class Constant(_Dist):
@@ -67,7 +73,7 @@ class Uniform(_Dist):
         return rng.uniform(self.low, self.high, n)
 
     def frozen(self):  # noqa: D102
-        return stats.uniform(self.low, self.high - self.low)
+        return _stats().uniform(self.low, self.high - self.low)
 
 
 class Triangular(_Dist):
@@ -103,7 +109,7 @@ class Triangular(_Dist):
 
     def frozen(self):  # noqa: D102
         width = self.high - self.low
-        return stats.triang((self.mode - self.low) / width, self.low, width)
+        return _stats().triang((self.mode - self.low) / width, self.low, width)
 
 
 class Normal(_Dist):
@@ -123,7 +129,7 @@ class Normal(_Dist):
         if self.sd_ == 0:
             return self.mean_
         a = self._alpha()
-        lam = stats.norm.pdf(a) / stats.norm.sf(a)
+        lam = _stats().norm.pdf(a) / _stats().norm.sf(a)
         return self.mean_ + self.sd_ * lam
 
     @property
@@ -131,11 +137,11 @@ class Normal(_Dist):
         if self.sd_ == 0:
             return 0.0
         a = self._alpha()
-        lam = stats.norm.pdf(a) / stats.norm.sf(a)
+        lam = _stats().norm.pdf(a) / _stats().norm.sf(a)
         return self.sd_**2 * (1 + a * lam - lam * lam)
 
     def frozen(self):  # noqa: D102
-        return stats.truncnorm(self._alpha(), np.inf, loc=self.mean_, scale=self.sd_)
+        return _stats().truncnorm(self._alpha(), np.inf, loc=self.mean_, scale=self.sd_)
 
     def _block(self, rng, n):
         return self.frozen().rvs(size=n, random_state=rng)
@@ -168,7 +174,7 @@ class Lognormal(_Dist):
 
     def frozen(self):  # noqa: D102
         mu, sigma = self._log_params()
-        return stats.lognorm(sigma, scale=math.exp(mu))
+        return _stats().lognorm(sigma, scale=math.exp(mu))
 
 
 class Gamma(_Dist):
@@ -192,7 +198,7 @@ class Gamma(_Dist):
         return rng.gamma((self.mean_ / self.sd_) ** 2, self.sd_**2 / self.mean_, n)
 
     def frozen(self):  # noqa: D102
-        return stats.gamma((self.mean_ / self.sd_) ** 2, scale=self.sd_**2 / self.mean_)
+        return _stats().gamma((self.mean_ / self.sd_) ** 2, scale=self.sd_**2 / self.mean_)
 
 
 class Exponential(_Dist):
@@ -214,7 +220,7 @@ class Exponential(_Dist):
         return rng.exponential(self.mean_, n)
 
     def frozen(self):  # noqa: D102
-        return stats.expon(scale=self.mean_)
+        return _stats().expon(scale=self.mean_)
 
 
 class Poisson(_Dist):
@@ -236,15 +242,14 @@ class Poisson(_Dist):
         return rng.poisson(self.mean_, n).astype(float)
 
     def frozen(self):  # noqa: D102
-        return stats.poisson(self.mean_)
+        return _stats().poisson(self.mean_)
 
-    def _int_pmf(self):
-        dist = self.frozen()
-        top = max(2, int(dist.ppf(1 - 1e-13)) + 1)
-        ks = np.arange(1, top + 1, dtype=float)
-        probs = dist.pmf(ks)
-        probs[0] += dist.pmf(0)
-        return ks, probs
+    def int_moments(self) -> tuple[float, float]:
+        """Moments of max(1, X): a draw of 0 becomes 1, so E and E[.^2] gain P(X = 0) = e^-m."""
+        m = self.mean_
+        zero = math.exp(-m)
+        mean = m + zero
+        return mean, m + m * m + zero - mean * mean
 
 
 class Geometric(_Dist):
@@ -266,13 +271,11 @@ class Geometric(_Dist):
         return rng.geometric(1 / self.mean_, n).astype(float)
 
     def frozen(self):  # noqa: D102
-        return stats.geom(1 / self.mean_)
+        return _stats().geom(1 / self.mean_)
 
-    def _int_pmf(self):
-        dist = self.frozen()
-        top = max(2, int(dist.ppf(1 - 1e-13)) + 1)
-        ks = np.arange(1, top + 1, dtype=float)
-        return ks, dist.pmf(ks)
+    def int_moments(self) -> tuple[float, float]:
+        """Draws are whole numbers of at least 1 already: the moments are the analytic ones."""
+        return self.mean, self.variance
 
 
 class Empirical(_Dist):

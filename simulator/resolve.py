@@ -1,7 +1,7 @@
 """Scenario policies to rules: demand rates, lead-time moments, holding cost, then each rule.
 
-A service level becomes a reorder point or a safety stock from the demand over the protection
-time; ``eoq: true`` becomes Harris' quantity; a forecast becomes a plain
+A service level or a fill rate target becomes a reorder point or a safety stock from the demand
+over the protection time; ``eoq: true`` becomes Harris' quantity; a forecast becomes a plain
 :class:`~simulator.forecast.ForecastSpec`. The rules themselves are pure
 (:mod:`simulator.policies`). Part of the build step (:mod:`simulator.build`).
 """
@@ -9,8 +9,7 @@ time; ``eoq: true`` becomes Harris' quantity; a forecast becomes a plain
 from __future__ import annotations
 
 import math
-
-from scipy import stats
+from statistics import NormalDist
 
 from simulator.config.schema import (
     BaseStockPolicy,
@@ -40,6 +39,10 @@ from simulator.policies import (
     protection_demand,
 )
 from simulator.profile import RateProfile
+
+#: The standard normal distribution (the standard library's: resolving a scenario, which every
+#: ``validate`` does, needs no scipy).
+STANDARD_NORMAL = NormalDist()
 
 #: The demand rate of a product no segment orders.
 NO_DEMAND = DemandRate(0.0, 0.0)
@@ -144,6 +147,41 @@ def forecast_spec(method: Forecast | None) -> ForecastSpec | None:
     return ForecastSpec(alpha=method.exponential_smoothing.alpha)
 
 
+def normal_loss(k: float) -> float:
+    """The standard normal loss function G(k) = E[(Z - k)^+] = φ(k) - k (1 - Φ(k))."""
+    return STANDARD_NORMAL.pdf(k) - k * STANDARD_NORMAL.cdf(-k)
+
+
+def fill_rate_factor(fill_rate: float, sd: float, per_cycle: float) -> float:
+    """The safety factor k whose expected shortage per cycle meets a fill rate target.
+
+    Each replenishment cycle serves ``per_cycle`` units on average (Q for (r, Q), demand over R
+    for periodic review) and runs short by sd G(k) in expectation, so the fill rate is
+    1 - sd G(k) / per_cycle (Silver, Pyke & Thomas, 4th ed., sec. 6.7 and 7.4). G falls from
+    +inf to 0, so k is unique; it is negative when a cycle is long against the spread.
+    """
+    from scipy import optimize
+
+    if sd <= 0 or per_cycle <= 0:
+        return 0.0
+    target = (1.0 - fill_rate) * per_cycle / sd
+    low, high = -1.0, 1.0
+    while normal_loss(low) < target:
+        low *= 2
+    while normal_loss(high) > target:
+        high *= 2
+    return float(optimize.brentq(lambda k: normal_loss(k) - target, low, high))
+
+
+def safety_stock(
+    service_level: float | None, fill_rate: float | None, sd: float, per_cycle: float
+) -> float:
+    """Safety stock for a cycle service level (z sd) or a fill rate target (k sd)."""
+    if service_level is not None:
+        return STANDARD_NORMAL.inv_cdf(service_level) * sd
+    return fill_rate_factor(fill_rate, sd, per_cycle) * sd
+
+
 def resolve(
     policy: Policy,
     demand: DemandRate,
@@ -173,7 +211,8 @@ def resolve(
             safety = policy.safety_stock
         else:
             _, sd = protection_demand(demand, lead, policy.review_days)
-            safety = float(stats.norm.ppf(policy.service_level) * sd)
+            per_cycle = demand.mean * policy.review_days
+            safety = safety_stock(policy.service_level, policy.fill_rate, sd, per_cycle)
         return ForecastOrderUpTo(
             review_days=policy.review_days,
             forecast=forecast_spec(policy.forecast),
@@ -199,9 +238,9 @@ def resolve(
         else:
             quantity = int(policy.order_quantity)
         safety = None
-        if policy.service_level is not None:
+        if policy.reorder_point is None:
             mean, sd = protection_demand(demand, lead, policy.review_days or 0.0)
-            safety = float(stats.norm.ppf(policy.service_level) * sd)
+            safety = safety_stock(policy.service_level, policy.fill_rate, sd, quantity)
             reorder_point = mean + safety
         else:
             reorder_point = float(policy.reorder_point)

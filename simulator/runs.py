@@ -29,6 +29,7 @@ def run(
     overrides: Sequence[str] = (),
     replication: int = 0,
     trace: bool = False,
+    plan: str = "replan",
 ) -> tuple[Scenario, RunResult]:
     """Load (if given a path), override and simulate one replication.
 
@@ -39,11 +40,30 @@ def run(
         overrides: ``PATH=VALUE`` strings, applied before validation.
         replication: replication index.
         trace: keep the event trace.
+        plan: ``"replan"`` resolves the policies for the overridden scenario; ``"frozen"`` keeps
+            the numbers they resolve to without the overrides (:mod:`simulator.replan`).
 
     Returns:
         The scenario as run (overrides applied) and its result.
     """
-    extra = list(overrides)
+    scenario = what_if(scenario, overrides, seed, days, plan)
+    return scenario, simulate(scenario, replication=replication, trace=trace)
+
+
+def what_if(
+    scenario: str | Path | Scenario,
+    overrides: Sequence[str] = (),
+    seed: int | None = None,
+    days: float | None = None,
+    plan: str = "replan",
+) -> Scenario:
+    """The scenario with ``overrides``, seed and days applied, its policies planned per ``plan``."""
+    extra: list = list(overrides)
+    if plan == "frozen" and overrides:
+        from simulator.replan import frozen_overrides, override_paths
+
+        base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        extra = [*frozen_overrides(base, override_paths(overrides)), *extra]
     if days is not None:
         extra.append(f"horizon_days={days}")
     if seed is not None:
@@ -53,9 +73,8 @@ def run(
             from simulator.config import parse_scenario
 
             scenario = parse_scenario(scenario_data(scenario), scenario.name, extra)
-    else:
-        scenario = load_scenario(scenario, extra)
-    return scenario, simulate(scenario, replication=replication, trace=trace)
+        return scenario
+    return load_scenario(scenario, extra)
 
 
 def scenario_data(scenario: Scenario) -> dict:

@@ -357,23 +357,22 @@ def test_results_folder_is_complete_and_rerunnable(tmp_path, capsys):
     assert float(row["fill_rate"]) == value
 
 
-def test_a_full_store_needs_resume_and_resume_needs_the_same_design(tmp_path, capsys):
+def test_a_rerun_shows_the_stored_result_and_resume_needs_the_same_design(tmp_path, capsys):
     path = write(tmp_path, tiny())
     out = tmp_path / "res"
     args = ["experiment", str(path), "--workers", "1", "--out", str(out)]
     assert main(args) == 0
     first = (out / "runs.csv").read_bytes()
     capsys.readouterr()
-    assert main(args) == 2
-    assert capsys.readouterr().err.strip() == (
-        f"{out / 'results.sqlite'}: already holds 8 runs; pass --resume to continue that "
-        "experiment, or choose another --out"
-    )
+    assert main(args) == 0  # the same command again: the stored runs, nothing simulated
+    assert "8 runs (0 simulated, 8 from the store)" in capsys.readouterr().out
     assert main([*args, "--resume"]) == 0  # nothing left to do
     assert "8 runs (0 simulated, 8 from the store)" in capsys.readouterr().out
     assert (out / "runs.csv").read_bytes() == first
 
     write(tmp_path, tiny(seed=8))
+    assert main(args) == 2
+    assert "already holds 8 runs; pass --resume" in capsys.readouterr().err
     assert main([*args, "--resume"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"{out / 'results.sqlite'}: holds 8 runs of a different experiment")
@@ -518,5 +517,5 @@ def test_plant_kpis_exist_only_for_a_supplier_with_production():
 )
 def test_verdicts_read_the_direction_from_the_kpi_registry(kpi, difference, expected):
     assert verdict(kpi, True, difference) == expected
-    assert verdict(kpi, False, difference) == "no difference"
+    assert verdict(kpi, False, difference) == "not significant"
     assert verdict(kpi, None, None) == ""

@@ -557,7 +557,7 @@ def test_report_cli_on_an_experiment_folder(plain_experiment, sweep_experiment, 
         shown = re.findall(r'<td class="verdict">([^<]*)</td>', text)
         expected = [
             {"better": "yes, better", "worse": "yes, worse", "different": "yes"}.get(
-                c["verdict"], "no" if c["verdict"] == "no difference" else "n/a"
+                c["verdict"], "not significant" if c["verdict"] == "not significant" else "n/a"
             )
             for c in comparison
         ]

@@ -491,6 +491,11 @@ def test_lesson_1_single_runs(course):
     assert kpi(lucky_90, "fill_rate") > kpi(unlucky_98, "fill_rate")
     picture = find(course, 1, "run", "--days 60")
     assert picture.document["horizon_days"] == 60
+    # a 90% cycle service level fills more than 95% of units: a 95% fill rate needs less stock
+    fill95 = find(course, 1, "run", "fill_rate: 0.95")
+    assert kpi(sl90, "fill_rate") > kpi(fill95, "fill_rate") > 0.95
+    rp = [r.document["policies"]["widget"]["reorder_point"] for r in (sl90, fill95)]
+    assert rp[1] < rp[0]
 
 
 # --- lesson 2: lead-time variability ------------------------------------------------------------
@@ -514,6 +519,15 @@ def test_lesson_2_lead_time_spread_lowers_fill_and_costs_safety_stock(course):
     assert abs(paired(exp, "erratic_resized", "fill_rate")["difference"]) < 0.01
     # an erratic supplier makes the year's outcome itself uncertain
     assert fill["erratic"]["half_width"] > 5 * fill["punctual"]["half_width"]
+
+    # a what-if re-plans a target policy; --plan frozen keeps the old numbers and loses service
+    replan = find(course, 2, "run", "baseline.yaml", without="frozen")
+    frozen = find(course, 2, "run", "baseline.yaml", "--plan frozen")
+    assert kpi(frozen, "fill_rate") < kpi(replan, "fill_rate") - 0.1
+    rp_replan, rp_frozen = (
+        o.document["policies"]["widget"]["reorder_point"] for o in (replan, frozen)
+    )
+    assert rp_replan > rp_frozen + 500
 
 
 # --- lesson 3: defects, returns and customer loss -------------------------------------------------

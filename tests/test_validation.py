@@ -334,7 +334,7 @@ MISTAKES = [
         "reorder_point with both reorder_point and service_level",
         set_("warehouse.policies.widget.reorder_point", 10),
         "warehouse.policies.widget",
-        "reorder_point and service_level",
+        "reorder_point, service_level and fill_rate",
     ),
     (
         "reorder_point with neither order_quantity nor eoq",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
@@ -9,7 +10,49 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from simulator.config.base import Id, Model, Money, Probability
 from simulator.config.demand import History, Profile
 from simulator.config.limits import MAX_ORDER_UNITS
-from simulator.distributions import Dist, Empirical
+from simulator.distributions import (
+    Dist,
+    Empirical,
+    Exponential,
+    Gamma,
+    Geometric,
+    Lognormal,
+    Normal,
+    Poisson,
+    Triangular,
+    Uniform,
+)
+
+
+def tail_bound(dist: Dist) -> float:
+    """An upper bound on the 1 - 1e-13 quantile of ``dist``, from closed forms (no scipy).
+
+    Exact for bounded families; otherwise a tail bound at e^-30 < 1e-13: exponential and
+    geometric tails (30 means), Bernstein's inequality for Poisson and gamma (sub-gamma tails:
+    mean + sqrt(2 v u) + c u with u = 30), and the normal quantile z = 7.5 > 7.35 for the normal
+    and (on the log scale) the lognormal.
+    """
+    mean, sd = dist.mean, math.sqrt(dist.variance)
+    if isinstance(dist, Empirical):
+        return max(dist.values)
+    if isinstance(dist, Uniform | Triangular):
+        return dist.high
+    if isinstance(dist, Exponential):
+        return 30.0 * mean
+    if isinstance(dist, Geometric):
+        return 30.0 * mean + 1.0
+    if isinstance(dist, Poisson):
+        return mean + math.sqrt(60.0 * mean) + 10.0
+    if isinstance(dist, Gamma):
+        return mean + math.sqrt(60.0) * sd + 30.0 * sd * sd / mean
+    if isinstance(dist, Lognormal):
+        sigma2 = math.log1p((dist.sd_ / dist.mean_) ** 2)
+        mu = math.log(dist.mean_) - sigma2 / 2
+        exponent = mu + 7.5 * math.sqrt(sigma2)
+        return math.exp(exponent) if exponent < 700 else math.inf
+    if isinstance(dist, Normal):  # truncated at 0: its tail is the untruncated one's
+        return dist.mean_ + 7.5 * dist.sd_
+    return mean + 7.5 * sd
 
 
 class Sensitivity(Model):
@@ -132,11 +175,8 @@ class Segment(Model):
     @classmethod
     def _orders_of_bounded_size(cls, dist: Dist) -> Dist:
         """Units per order must stay below ``MAX_ORDER_UNITS`` but once in ten trillion orders."""
-        if isinstance(dist, Empirical):
-            largest = max(dist.values)
-        elif dist.is_constant:
-            largest = dist.mean
-        else:
+        largest = tail_bound(dist)
+        if largest > MAX_ORDER_UNITS:  # the cheap bound may be loose: the exact quantile decides
             largest = float(dist.frozen().ppf(1 - 1e-13))
         if not largest <= MAX_ORDER_UNITS:
             raise ValueError(

@@ -27,6 +27,9 @@ from simulator.config.limits import MAX_REPLICATIONS, MAX_SWEEP_POINTS
 from simulator.config.loading import read_yaml, validate_model
 from simulator.config.schema import Days, Id, Model
 
+#: The key of a variant that says how its policies are planned (not a scenario path).
+PLAN_KEY = "plan"
+
 #: KPIs reported when an experiment does not list its own.
 DEFAULT_KPIS = ("fill_rate", "otif_rate", "backorders_mean", "on_hand_mean", "cost_total")
 
@@ -133,7 +136,10 @@ class Experiment(Model):
     """Path of the base scenario file, relative to the experiment file."""
     variants: dict[Id, Overrides] = Field(min_length=1)
     """Named variants, each a mapping of dotted overrides ``{path: value}`` applied to the base
-    scenario (an empty mapping runs the base scenario as it is)."""
+    scenario (an empty mapping runs the base scenario as it is). The key ``plan: frozen`` keeps
+    the policies' resolved numbers (reorder points, safety stocks, order quantities) as they are
+    in the base scenario while the variant changes the world; the default, ``plan: replan``,
+    resolves them again for the variant."""
     baseline: Id | None = None
     """The variant the others are compared with; default: the first variant."""
     sweep: Sweep | None = None
@@ -186,6 +192,12 @@ def cross_check(experiment: Experiment) -> list[tuple[str, str]]:
                 f"(variants: {', '.join(experiment.variants)})",
             )
         )
+    for name, overrides in experiment.variants.items():
+        plan = overrides.get(PLAN_KEY, "replan")
+        if plan not in ("replan", "frozen"):
+            problems.append(
+                (f"variants.{name}.{PLAN_KEY}", f"must be replan or frozen, got {plan!r}")
+            )
     seq = experiment.sequential
     if seq is not None:
         if seq.max_replications < experiment.replications:

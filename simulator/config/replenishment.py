@@ -41,9 +41,14 @@ class ReorderPointPolicy(Model):
 
     type: Literal["reorder_point"]
     reorder_point: float | None = None
-    """Fixed reorder point r (units). Give this or ``service_level``."""
+    """Fixed reorder point r (units). Give this, ``service_level`` or ``fill_rate``."""
     service_level: float | None = Field(default=None, gt=0, lt=1)
-    """Cycle service level target: r = mean lead-time demand + z * sd of lead-time demand."""
+    """Cycle service level target (the chance of no stock-out in a replenishment cycle):
+    r = mean lead-time demand + z * sd of lead-time demand."""
+    fill_rate: float | None = Field(default=None, gt=0, lt=1)
+    """Fill rate target (the share of units served from stock): r = mean lead-time demand +
+    k * sd, with k such that the expected shortage per cycle, sd * G(k), is (1 - fill_rate) * Q
+    (G the standard normal loss function)."""
     order_quantity: int | None = Field(default=None, ge=1)
     """Fixed order quantity Q (units). Give this or ``eoq: true``."""
     eoq: bool = False
@@ -56,10 +61,11 @@ class ReorderPointPolicy(Model):
 
     @model_validator(mode="after")
     def _one_of_each(self) -> ReorderPointPolicy:
-        if (self.reorder_point is None) == (self.service_level is None):
-            raise ValueError("give exactly one of reorder_point and service_level")
-        if self.forecast is not None and self.service_level is None:
-            raise ValueError("a forecast-driven reorder point needs service_level")
+        given = [self.reorder_point, self.service_level, self.fill_rate]
+        if sum(v is not None for v in given) != 1:
+            raise ValueError("give exactly one of reorder_point, service_level and fill_rate")
+        if self.forecast is not None and self.reorder_point is not None:
+            raise ValueError("a forecast-driven reorder point needs service_level or fill_rate")
         if (self.order_quantity is None) == (not self.eoq):
             raise ValueError("give exactly one of order_quantity and eoq: true")
         return self
@@ -94,7 +100,10 @@ class PeriodicPolicy(Model):
     forecast: Forecast | None = None
     """S = forecast of daily demand x (R + mean lead time) + safety stock."""
     service_level: float | None = Field(default=None, gt=0, lt=1)
-    """With ``forecast``: safety stock = z x sd of demand over R + L (constant)."""
+    """With ``forecast``: cycle service level; safety stock = z x sd of demand over R + L."""
+    fill_rate: float | None = Field(default=None, gt=0, lt=1)
+    """With ``forecast``: fill rate target; safety stock = k x sd of demand over R + L, with k
+    such that the expected shortage per review, sd * G(k), is (1 - fill_rate) x demand over R."""
     safety_stock: float | None = Field(default=None, ge=0)
     """With ``forecast``: a fixed safety stock (units)."""
 
@@ -102,12 +111,13 @@ class PeriodicPolicy(Model):
     def _one_way(self) -> PeriodicPolicy:
         if (self.order_up_to is None) == (self.forecast is None):
             raise ValueError("give exactly one of order_up_to and forecast")
-        if self.forecast is not None and (self.service_level is None) == (
-            self.safety_stock is None
-        ):
-            raise ValueError("with a forecast, give exactly one of service_level and safety_stock")
-        if self.forecast is None and (self.service_level, self.safety_stock) != (None, None):
-            raise ValueError("service_level and safety_stock go with forecast")
+        targets = (self.service_level, self.fill_rate, self.safety_stock)
+        if self.forecast is not None and sum(v is not None for v in targets) != 1:
+            raise ValueError(
+                "with a forecast, give exactly one of service_level, fill_rate and safety_stock"
+            )
+        if self.forecast is None and targets != (None, None, None):
+            raise ValueError("service_level, fill_rate and safety_stock go with forecast")
         return self
 
 

@@ -23,6 +23,9 @@ class Scenario(Model):
     """Simulated time measured, after the warm-up."""
     warmup_days: float = Field(default=0.0, ge=0)
     """Simulated time run before statistics start (they are reset at its end)."""
+    currency: str | None = Field(default=None, min_length=1, max_length=8)
+    """The currency of every amount of money (``EUR``, ``$``), shown beside money in tables and
+    reports; omit for none."""
     seed: int = Field(default=1, ge=0)
     """Root random seed; the same seed gives the same numbers."""
     products: list[Product] = Field(min_length=1)

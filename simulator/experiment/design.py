@@ -24,6 +24,7 @@ import numpy as np
 from simulator import kpis
 from simulator.config import ConfigError, Problem, Scenario, parse_scenario, read_yaml
 from simulator.config.experiment_schema import (
+    PLAN_KEY,
     Experiment,
     cross_check,
     load_experiment,
@@ -31,6 +32,7 @@ from simulator.config.experiment_schema import (
     parse_experiment,
 )
 from simulator.config.overrides import set_path
+from simulator.replan import frozen_overrides
 from simulator.rng import stream_key
 from simulator.version import __version__
 
@@ -270,11 +272,20 @@ def _scenarios(
     """The validated scenario of every (variant, point); every problem at the field behind it."""
     scenarios: dict[tuple[str, int], Scenario] = {}
     problems: list[Problem] = []
-    for variant, overrides in exp.variants.items():
+    base = parse_scenario(data, str(scenario_file))
+    for variant, written in exp.variants.items():
+        overrides = {k: v for k, v in written.items() if k != PLAN_KEY}
+        frozen = written.get(PLAN_KEY) == "frozen"
         owners = [(path, f"variants.{variant}.{path}") for path in overrides]
         for p, (point, p_owner) in enumerate(zip(points, point_owners, strict=True)):
             pairs = [*overrides.items(), *point.items()]
-            fields = owners + [(path, p_owner[path]) for path in point]
+            if frozen:
+                pinned = frozen_overrides(base, [*overrides, *point])
+                pairs = [*pinned, *pairs]
+                owners_p = [(path, f"variants.{variant}.{PLAN_KEY}") for path, _ in pinned]
+            else:
+                owners_p = []
+            fields = owners_p + owners + [(path, p_owner[path]) for path in point]
             resolved, errors = _overridden(data, pairs)
             problems += [
                 Problem(file, where, error)

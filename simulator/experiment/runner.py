@@ -23,7 +23,7 @@ from simulator.experiment.executors import Task, distributed_module, make_execut
 from simulator.experiment.folder import write_results_folder
 from simulator.experiment.summary import ExperimentResults, summarise
 from simulator.stats import precise_enough, t_interval
-from simulator.store import STORE_NAME, RunRecord, Store
+from simulator.store import STORE_NAME, RunRecord, Store, StoreError
 
 #: Most replications per task: enough to make the per-task overhead negligible, few enough that
 #: a crash loses little and the workers finish together.
@@ -153,6 +153,20 @@ def execute(design: Design, store: Store, executor: Any, progress: bool = False)
     return n, executed
 
 
+def _open_store(path: str | Path, design: Design, resume: bool) -> Store:
+    """The results store; runs of this very design are kept without asking for ``--resume``.
+
+    Running the same command twice shows the stored result at once; a store holding runs of
+    another design is refused unless resumed, as before.
+    """
+    if not resume:
+        try:
+            return Store(path, design.design_hash, design.definition, resume=True)
+        except StoreError:
+            pass  # another design's runs: refuse them as without --resume
+    return Store(path, design.design_hash, design.definition, resume=resume)
+
+
 def run_experiment(
     experiment: str | Path | Experiment | Mapping[str, Any],
     *,
@@ -196,12 +210,7 @@ def run_experiment(
         except ImportError as exc:
             raise ConfigError([Problem(design.file, "--dask", str(exc))]) from None
     folder = Path(out) if out is not None else Path("results") / design.name
-    store = Store(
-        folder / STORE_NAME if write else ":memory:",
-        design.design_hash,
-        design.definition,
-        resume=resume,
-    )
+    store = _open_store(folder / STORE_NAME if write else ":memory:", design, resume)
     executor = None
     with store:
         try:

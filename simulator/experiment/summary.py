@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from simulator import kpis
 from simulator.experiment.design import Design
+from simulator.report.numbers import NOT_SIGNIFICANT
 from simulator.stats import Interval, paired_difference, t_interval
 from simulator.store import RunRecord
 
@@ -83,14 +84,16 @@ class ExperimentResults:
 
 
 def verdict(kpi: str, significant: bool | None, difference: float | None) -> str:
-    """``better``, ``worse``, ``different`` (no preferred direction), ``no difference``, or ``""``.
+    """``better``, ``worse``, ``different`` (no preferred direction), ``not significant`` or ``""``.
 
-    ``""`` when there is nothing to judge (fewer than two pairs).
+    ``""`` when there is nothing to judge (fewer than two pairs). A difference whose interval
+    holds zero is *not significant*, never "no difference": the runs cannot tell, which is not
+    evidence of equality.
     """
     if significant is None or difference is None:
         return ""
     if not significant:
-        return "no difference"
+        return NOT_SIGNIFICANT
     higher = kpis.direction(kpi)
     if higher is None or difference == 0:
         return "different"

@@ -9,21 +9,29 @@ goodness-of-fit test, and write the best as a scenario ``DIST`` (see ``docs/fitt
         print(fit_text(column))
 """
 
-from simulator.fit.history import ColumnFit, fit_file, fit_text, write_outputs
-from simulator.fit.ranking import MIN_ROWS, Candidate, Ranking, rank
-from simulator.fit.reading import HistoryError
-from simulator.fit.series import KINDS, Series
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "KINDS",
-    "MIN_ROWS",
-    "Candidate",
-    "ColumnFit",
-    "HistoryError",
-    "Ranking",
-    "Series",
-    "fit_file",
-    "fit_text",
-    "rank",
-    "write_outputs",
-]
+#: Where each public name lives; imported on first use, so that reading a history file (the
+#: scenario loader does, for ``history:``) does not import scipy and matplotlib.
+_HOMES = {
+    "ColumnFit": "history",
+    "fit_file": "history",
+    "fit_text": "history",
+    "write_outputs": "history",
+    "MIN_ROWS": "ranking",
+    "Candidate": "ranking",
+    "Ranking": "ranking",
+    "rank": "ranking",
+    "HistoryError": "reading",
+    "KINDS": "series",
+    "Series": "series",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'simulator.fit' has no attribute {name!r}")
+    return getattr(import_module(f"simulator.fit.{_HOMES[name]}"), name)

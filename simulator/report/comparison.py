@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from simulator.experiment.design import point_text
 from simulator.experiment.summary import ExperimentResults
-from simulator.report.numbers import mean_pm, p_value, signed
+from simulator.report.numbers import difference, mean_pm, p_value, significance
 from simulator.report.tables import grid
 
 #: Sweep points shown in the terminal table; the rest are in comparison.csv.
@@ -42,15 +42,8 @@ def comparison_table(results: ExperimentResults) -> str:
                 rows.append([*first, "", "", "", "", ""])
             for i, v in enumerate(others):
                 c = cmp[(v, kpi)]
-                bounds = [signed(kpi, c[k]).removesuffix(" pp") for k in ("ci_low", "ci_high")]
-                diff = (
-                    f"{signed(kpi, c['difference'])} [{bounds[0]}, {bounds[1]}]"
-                    if c["ci_low"] is not None
-                    else signed(kpi, c["difference"])
-                )
-                sig = {True: "yes", False: "no", None: "n/a"}[c["significant"]]
-                if c["verdict"] in ("better", "worse"):
-                    sig = f"yes, {c['verdict']}"
+                diff = difference(kpi, c["difference"], c["ci_low"], c["ci_high"])
+                sig = significance(c["significant"], c["verdict"])
                 rows.append(
                     [
                         *(first if i == 0 else ["", ""]),

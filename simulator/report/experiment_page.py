@@ -35,7 +35,7 @@ VERDICT_CLASSES = {
     "better": "better",
     "worse": "worse",
     "different": "different",
-    "no difference": "nodiff",
+    numbers.NOT_SIGNIFICANT: "nodiff",
 }
 
 
@@ -45,19 +45,11 @@ def point_text(point: Mapping[str, Any]) -> str:
 
 
 def _difference(c: Mapping[str, Any]) -> str:
-    kpi = c["kpi"]
-    text = numbers.signed(kpi, c["difference"])
-    if c["ci_low"] is None or c["ci_high"] is None:
-        return text
-    lo = numbers.signed(kpi, c["ci_low"]).removesuffix(" pp")
-    hi = numbers.signed(kpi, c["ci_high"]).removesuffix(" pp")
-    return f"{text} [{lo}, {hi}]"
+    return numbers.difference(c["kpi"], c["difference"], c["ci_low"], c["ci_high"])
 
 
 def _significant(c: Mapping[str, Any]) -> str:
-    if c["verdict"] in ("better", "worse"):
-        return f"yes, {c['verdict']}"
-    return {True: "yes", False: "no"}.get(c["significant"], numbers.MISSING)
+    return numbers.significance(c["significant"], c["verdict"])
 
 
 def verdict_table(

@@ -18,6 +18,9 @@ from simulator import kpis
 #: Shown for a value that does not exist (``None``) or is not a number.
 MISSING = "n/a"
 
+#: What a difference whose interval holds zero is called, in tables and in comparison.csv.
+NOT_SIGNIFICANT = "not significant"
+
 
 def kind(name: str) -> str:
     """How a value of ``name`` (plain or dotted) is read: rate, money, count, amount or flag."""
@@ -37,8 +40,11 @@ def is_rate(name: str) -> bool:
     return kind(name) == "rate"
 
 
-def fmt(name: str, value: Any) -> str:
-    """One value for a person: rates as percentages, money with separators, ``n/a`` for none."""
+def fmt(name: str, value: Any, currency: str | None = None) -> str:
+    """One value for a person: rates as percentages, money with separators, ``n/a`` for none.
+
+    Money carries ``currency`` when given (``1,234.50 EUR``).
+    """
     if value is None:
         return MISSING
     if isinstance(value, bool | str):
@@ -49,7 +55,7 @@ def fmt(name: str, value: Any) -> str:
     if how == "rate":
         return share(value)
     if how == "money":
-        return f"{value:,.2f}"
+        return f"{value:,.2f}" + (f" {currency}" if currency else "")
     if isinstance(value, int):
         return f"{value:,}"
     if abs(value) >= 1000:
@@ -99,13 +105,72 @@ def signed(name: str, value: Any) -> str:
     return ("-" if value < 0 else "+") + fmt(name, abs(float(value)))
 
 
+#: Significant digits of an interval's half-width; its mean is shown to the same decimal place.
+HALF_WIDTH_DIGITS = 2
+
+
+def decimals(half: float) -> int:
+    """Decimal places that show ``half`` with :data:`HALF_WIDTH_DIGITS` significant digits.
+
+    The mean beside it is shown to the same place: digits below the interval's precision are
+    noise, digits above it are lost information (``95.76% ± 0.34%``, ``1,099,140 ± 9,277``).
+    """
+    if not half or not math.isfinite(half):
+        return 0
+    return max(0, HALF_WIDTH_DIGITS - 1 - math.floor(math.log10(abs(half))))
+
+
+def _finite(*values: Any) -> bool:
+    return all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values
+    )
+
+
+def _scaled(name: str, value: float) -> float:
+    """Rates in percent (or percentage points), everything else as it is."""
+    return 100 * value if is_rate(name) else value
+
+
 def mean_pm(name: str, mean: Any, half: Any) -> str:
-    """A mean with the half-width of its interval (``95.76% ± 0.34%``)."""
-    if mean is None:
+    """A mean with the half-width of its interval, both to the half-width's precision.
+
+    ``95.76% ± 0.34%``, ``1,099,140 ± 9,300``; without a half-width (or a zero one), the value
+    as :func:`fmt` writes it.
+    """
+    if not _finite(mean):
         return MISSING
-    if half is None:
-        return fmt(name, mean)
-    return f"{fmt(name, mean)} ± {fmt(name, half)}"
+    if not _finite(half) or half == 0:
+        return fmt(name, mean) + ("" if half is None else " ± 0")
+    d = decimals(_scaled(name, half))
+    unit = "%" if is_rate(name) else ""
+    m, h = _scaled(name, mean), _scaled(name, half)
+    return f"{m:,.{d}f}{unit} ± {h:,.{d}f}{unit}"
+
+
+def difference(name: str, diff: Any, low: Any = None, high: Any = None) -> str:
+    """A difference with its interval: ``-10.4 pp [-13.2, -7.7]``, ``+50 [+45, +55]``.
+
+    Rates in percentage points; digits from the interval's half-width, as :func:`mean_pm`.
+    """
+    if not _finite(diff):
+        return MISSING
+    if not _finite(low, high) or low == high:
+        return signed(name, diff)
+    d = decimals(_scaled(name, (high - low) / 2))
+    unit = " pp" if is_rate(name) else ""
+    lo, hi, x = (_scaled(name, v) for v in (low, high, diff))
+    return f"{x:+,.{d}f}{unit} [{lo:+,.{d}f}, {hi:+,.{d}f}]"
+
+
+def significance(significant: Any, verdict: str) -> str:
+    """The verdict column: ``yes, better``, ``yes``, ``not significant`` or ``n/a``.
+
+    A difference whose interval holds zero is *not significant*: the runs cannot tell the
+    variants apart, which is not evidence that they are equal.
+    """
+    if verdict in ("better", "worse"):
+        return f"yes, {verdict}"
+    return {True: "yes", False: NOT_SIGNIFICANT}.get(significant, MISSING)
 
 
 def p_value(p: Any) -> str:

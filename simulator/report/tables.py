@@ -27,8 +27,13 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def run_table(doc: dict[str, Any], show_empty_groups: bool = False) -> str:
-    """The KPI table of one run, grouped, followed by per-product and per-supplier tables."""
+def run_table(
+    doc: dict[str, Any], show_empty_groups: bool = False, currency: str | None = None
+) -> str:
+    """The KPI table of one run, grouped, followed by per-product and per-supplier tables.
+
+    Money carries ``currency`` (the scenario's ``currency``), when given.
+    """
     values = doc["kpis"]
     out = [
         f"Scenario {doc['scenario']!r}  seed {doc['seed']}  replication {doc.get('replication', 0)}"
@@ -37,7 +42,7 @@ def run_table(doc: dict[str, Any], show_empty_groups: bool = False) -> str:
     ]
     for title in kpis.GROUPS:
         names = kpis.in_group(title)
-        rows = [(n, fmt(n, values.get(n))) for n in names if n in values]
+        rows = [(n, fmt(n, values.get(n), currency)) for n in names if n in values]
         if not show_empty_groups and all(values.get(n) is None for n in names):
             continue
         out += [grid((title, "value"), rows), ""]
@@ -54,7 +59,9 @@ def run_table(doc: dict[str, Any], show_empty_groups: bool = False) -> str:
     suppliers = doc.get("suppliers") or {}
     if suppliers:
         cols = ("on_time_rate", "dppm", "lead_time_days_mean", "disruption_days", "cost_purchase")
-        rows = [[sid] + [fmt(c, row.get(c)) for c in cols] for sid, row in suppliers.items()]
+        rows = [
+            [sid] + [fmt(c, row.get(c), currency) for c in cols] for sid, row in suppliers.items()
+        ]
         out += [grid(("supplier", *cols), rows), ""]
     policies = doc.get("policies") or {}
     if policies:
