@@ -1,19 +1,21 @@
 """The ``supplysim`` command: a thin layer over the Python API, one function per subcommand.
 
-Exit codes: 0 success, 2 invalid input (file, field, value), 1 anything else. A user's mistake is
-reported as ``FILE: path.to.field: message`` lines, never as a traceback.
+Exit codes: 0 success, 2 invalid input (file, field, value, path), 1 anything else. A user's
+mistake is reported as ``FILE: path.to.field: message`` lines (``PATH: --out: message`` for a
+place results cannot go), never as a traceback; JSON output is strict (``null`` for a number that
+is not finite).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import traceback
 from collections.abc import Sequence
 
 from simulator import __version__
 from simulator.config import ConfigError, load_scenario
+from simulator.io import OutputError, dumps
 from simulator.report.tables import run_table
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
@@ -168,6 +170,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``supplysim run SCENARIO ...``."""
+    from simulator.outputs import check_folder
     from simulator.runs import timed_run, write_run_folder
 
     if args.days is not None and not args.days > 0:
@@ -176,6 +179,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.seed is not None and args.seed < 0:
         print(f"{args.scenario}: --seed: must be >= 0, got {args.seed}", file=sys.stderr)
         return EXIT_INVALID
+    if args.out:
+        check_folder(args.out)
     scenario, result, seconds = timed_run(
         args.scenario,
         seed=args.seed,
@@ -183,9 +188,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         overrides=args.overrides,
         replication=args.replication,
         trace=args.out is not None,
+        progress=None,
     )
     if args.json:
-        print(json.dumps(result.document, indent=2))
+        print(dumps(result.document, indent=2))
     else:
         print(run_table(result.document))
     orders = result.kpis["orders"] or 0
@@ -194,7 +200,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out:
         from simulator.report.html import write_run_report
 
-        folder = write_run_folder(args.out, scenario, result, args.argv, seconds)
+        folder = write_run_folder(check_folder(args.out), scenario, result, args.argv, seconds)
         report = write_run_report(folder)
         print(
             f"wrote {folder}/ (result.json, scenario.yaml, trace.csv, provenance.json, "
@@ -207,8 +213,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_experiment(args: argparse.Namespace) -> int:
     """``supplysim experiment EXPERIMENT ...``."""
     from simulator.experiment import ExecutorError, run_experiment
+    from simulator.outputs import claim
     from simulator.report.comparison import comparison_table
-    from simulator.store import StoreError
 
     if args.workers is not None and args.workers < 1:
         print(f"{args.experiment}: --workers: must be >= 1, got {args.workers}", file=sys.stderr)
@@ -224,12 +230,9 @@ def cmd_experiment(args: argparse.Namespace) -> int:
             progress=False if args.quiet else None,
             command=args.argv,
         )
-    except StoreError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
     except ExecutorError as exc:
-        print(f"supplysim: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        print(f"{args.experiment}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     print(comparison_table(results))
     where = results.executor.get("address") or f"{results.executor['workers']} worker(s)"
     print(
@@ -239,7 +242,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     )
     from simulator.report.html import write_experiment_report
 
-    report = write_experiment_report(results.out)
+    with claim(results.out):
+        report = write_experiment_report(results.out)
     print(
         f"wrote {results.out}/ (runs.csv, summary.csv, comparison.csv, experiment.yaml, "
         f"scenario.yaml, provenance.json, results.sqlite, {report.name} with its figures)"
@@ -252,7 +256,6 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     from simulator.experiment import ExecutorError
     from simulator.optimize import optimize
     from simulator.optimize.results import summary
-    from simulator.store import StoreError
 
     if args.workers is not None and args.workers < 1:
         print(f"{args.optimization}: --workers: must be >= 1, got {args.workers}", file=sys.stderr)
@@ -268,12 +271,9 @@ def cmd_optimize(args: argparse.Namespace) -> int:
             progress=False if args.quiet else None,
             command=args.argv,
         )
-    except StoreError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
     except ExecutorError as exc:
-        print(f"supplysim: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        print(f"{args.optimization}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     print(summary(result))
     print(
         f"wrote {result.out}/ (trials.csv, runs.csv, final.csv, best.yaml, optuna.sqlite, "
@@ -369,6 +369,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    except OutputError as exc:  # a place results cannot be written
+        print(exc, file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
