@@ -1,13 +1,14 @@
 """The ``supplysim`` command: a thin layer over the Python API, one function per subcommand.
 
-Exit codes: 0 success, 2 invalid input (file, field, value), 1 anything else. A user's mistake is
-reported as ``FILE: path.to.field: message`` lines, never as a traceback.
+Exit codes: 0 success, 2 invalid input (file, field, value, path), 1 anything else. A user's
+mistake is reported as ``FILE: path.to.field: message`` lines (``PATH: --out: message`` for a
+place results cannot go), never as a traceback; JSON output is strict (``null`` for a number that
+is not finite).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import traceback
 from collections.abc import Sequence
@@ -206,6 +207,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """``supplysim run SCENARIO ...``."""
     from simulator.config import load_scenario
+    from simulator.io import dumps
+    from simulator.outputs import check_folder
     from simulator.report.tables import run_table
     from simulator.runs import timed_run, write_run_folder
     from simulator.work import check_work
@@ -226,6 +229,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     scenario = load_scenario(args.scenario, args.overrides)
     check_work(args.scenario, [scenario], days=args.days, **_limits(args))
+    if args.out:
+        check_folder(args.out)
     scenario, result, seconds = timed_run(
         args.scenario,
         seed=args.seed,
@@ -234,10 +239,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         replication=args.replication,
         trace=args.out is not None,
         plan=args.plan,
+        progress=None,
     )
     note = sys.stderr if args.json else sys.stdout
     if args.json:
-        print(json.dumps(result.document, indent=2))
+        print(dumps(result.document, indent=2))
     else:
         print(run_table(result.document, currency=scenario.currency))
     if args.overrides:
@@ -250,7 +256,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out:
         from simulator.report.html import write_run_report
 
-        folder = write_run_folder(args.out, scenario, result, args.argv, seconds)
+        folder = write_run_folder(check_folder(args.out), scenario, result, args.argv, seconds)
         report = write_run_report(folder)
         print(
             f"wrote {folder}/ (result.json, scenario.yaml, trace.csv, provenance.json, "
@@ -263,8 +269,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_experiment(args: argparse.Namespace) -> int:
     """``supplysim experiment EXPERIMENT ...``."""
     from simulator.experiment import ExecutorError, run_experiment
+    from simulator.outputs import claim
     from simulator.report.comparison import comparison_table
-    from simulator.store import StoreError
     from simulator.validate import check_design
 
     if args.workers is not None and args.workers < 1:
@@ -282,12 +288,9 @@ def cmd_experiment(args: argparse.Namespace) -> int:
             progress=False if args.quiet else None,
             command=args.argv,
         )
-    except StoreError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
     except ExecutorError as exc:
-        print(f"supplysim: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        print(f"{args.experiment}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     print(comparison_table(results))
     where = results.executor.get("address") or f"{results.executor['workers']} worker(s)"
     print(
@@ -297,7 +300,8 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     )
     from simulator.report.html import write_experiment_report
 
-    report = write_experiment_report(results.out)
+    with claim(results.out):
+        report = write_experiment_report(results.out)
     print(
         f"wrote {results.out}/ (runs.csv, summary.csv, comparison.csv, experiment.yaml, "
         f"scenario.yaml, provenance.json, results.sqlite, {report.name} with its figures)"
@@ -310,7 +314,6 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     from simulator.experiment import ExecutorError
     from simulator.optimize import optimize
     from simulator.optimize.text import summary
-    from simulator.store import StoreError
 
     if args.workers is not None and args.workers < 1:
         print(f"{args.optimization}: --workers: must be >= 1, got {args.workers}", file=sys.stderr)
@@ -326,12 +329,9 @@ def cmd_optimize(args: argparse.Namespace) -> int:
             progress=False if args.quiet else None,
             command=args.argv,
         )
-    except StoreError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
     except ExecutorError as exc:
-        print(f"supplysim: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        print(f"{args.optimization}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     print(summary(result))
     print(
         f"wrote {result.out}/ (trials.csv, runs.csv, final.csv, best.yaml, optuna.sqlite, "
@@ -423,13 +423,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     args.argv = ["supplysim", *(sys.argv[1:] if argv is None else argv)]
-    from simulator.config import ConfigError  # after parsing: --help and --version need none
+    # after parsing: --help and --version need none of these
+    from simulator.config import ConfigError
+    from simulator.io import OutputError
 
     try:
         return args.func(args)
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    except OutputError as exc:  # a place results cannot be written
+        print(exc, file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

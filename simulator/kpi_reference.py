@@ -24,10 +24,12 @@ INTRO = """\
 Generated from the KPI registry, `simulator/kpis.py` (`python -m simulator.kpi_reference
 --write`). Every KPI is measured over the horizon **after warm-up**. Order-based KPIs count the
 orders **placed** in the horizon. A KPI that does not apply, or whose denominator is zero, is
-`null` (shown as `n/a`), never a made-up 0. The names are part of the product contract: scripts
-may rely on them; those marked *(extra)* are reported beyond what the contract names. "better"
-says which way a KPI should move (blank: neither way is better in itself); a unit `0..1` is a
-share, shown in percent.
+`null` (shown as `n/a`), never a made-up 0; so is a value that is not finite (a cost beyond the
+largest float), so that every JSON output (`run --json`, `result.json`, the stores) is strict
+JSON that any reader accepts. The names are part of the product contract: scripts may rely on
+them; those marked *(extra)* are reported beyond what the contract names. "better" says which
+way a KPI should move (blank: neither way is better in itself); a unit `0..1` is a share, shown
+in percent.
 """
 
 #: What follows a group's table, by group.

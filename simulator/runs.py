@@ -3,23 +3,75 @@
 A run folder holds everything needed to understand and repeat the run: ``result.json`` (the
 result document), ``scenario.yaml`` (the scenario as resolved, overrides applied),
 ``trace.csv`` (every event) and ``provenance.json`` (package version, command, seed, time,
-platform). Every file is written atomically.
+platform). Every file is written atomically, after the run: a run stopped with Ctrl-C leaves
+nothing behind. On a terminal, a run that takes more than a moment shows its progress in
+simulated days.
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from simulator.config import Scenario, load_scenario
 from simulator.io import write_csv, write_json, write_yaml
-from simulator.model import RunResult, simulate
+from simulator.model import Model, RunResult
 from simulator.records import Recorder
 from simulator.version import __version__
+
+#: Seconds a run goes on before its progress bar appears, and between two redraws.
+PROGRESS_DELAY = 1.0
+
+
+def show_progress() -> bool:
+    """Whether to draw a progress bar: stderr is a terminal and this is not a CI job."""
+    ci = os.environ.get("CI", "").strip().lower()
+    return sys.stderr.isatty() and ci in ("", "0", "false", "no")
+
+
+@contextmanager
+def _progress(env: Any, end: float, enabled: bool) -> Iterator[None]:
+    """A bar of simulated days, redrawn by a thread that reads the clock of the running model.
+
+    The thread only reads ``env.now``, so the simulation is the same with or without it; the
+    bar appears after :data:`PROGRESS_DELAY` seconds and is cleared at the end.
+    """
+    if not enabled:
+        yield
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(
+        total=round(end),
+        unit="day",
+        desc="simulated days",
+        file=sys.stderr,
+        dynamic_ncols=True,
+        delay=PROGRESS_DELAY,
+        leave=False,
+    )
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(PROGRESS_DELAY):
+            bar.update(min(round(env.now), bar.total) - bar.n)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        bar.close()
 
 
 def run(
@@ -30,6 +82,7 @@ def run(
     replication: int = 0,
     trace: bool = False,
     plan: str = "replan",
+    progress: bool | None = False,
 ) -> tuple[Scenario, RunResult]:
     """Load (if given a path), override and simulate one replication.
 
@@ -42,12 +95,16 @@ def run(
         trace: keep the event trace.
         plan: ``"replan"`` resolves the policies for the overridden scenario; ``"frozen"`` keeps
             the numbers they resolve to without the overrides (:mod:`simulator.replan`).
+        progress: draw a bar of simulated days on stderr; ``None``: when stderr is a terminal,
+            not in CI (:func:`show_progress`).
 
     Returns:
         The scenario as run (overrides applied) and its result.
     """
     scenario = what_if(scenario, overrides, seed, days, plan)
-    return scenario, simulate(scenario, replication=replication, trace=trace)
+    model = Model(scenario, replication=replication, trace=trace)
+    with _progress(model.env, model.end, show_progress() if progress is None else progress):
+        return scenario, model.run()
 
 
 def what_if(

@@ -16,7 +16,12 @@ Tables::
 
 A store belongs to one experiment definition: the hash of what determines the runs' numbers
 (base scenario, variants, sweep points, seed, simulator version). Opening it for another
-definition is refused, so resumed results are never a mixture of two experiments.
+definition is refused, so resumed results are never a mixture of two experiments. The store
+does not lock its folder: :func:`simulator.outputs.claim` does, for the whole command, so that
+checking the definition and writing the first run happen under one lock.
+
+Every problem with the file (not a database, a folder in its place, a read-only folder, a full
+disk) is a :class:`StoreError` naming it; runs committed before a failure stay stored.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from simulator.io import OutputError, dumps
 from simulator.version import __version__
 
 STORE_NAME = "results.sqlite"
@@ -53,8 +59,8 @@ CREATE VIEW IF NOT EXISTS kpi_values AS
 """
 
 
-class StoreError(Exception):
-    """The store cannot be used as asked (it holds another experiment, or runs already)."""
+class StoreError(OutputError):
+    """The store cannot be used as asked (another experiment, runs already, or a bad file)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,7 @@ class RunRecord:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=False, separators=(",", ":"), allow_nan=True)
+    return dumps(value, sort_keys=False, separators=(",", ":"))
 
 
 class Store:
@@ -109,14 +115,32 @@ class Store:
     ) -> None:
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path)
+            file = Path(self.path)
+            if file.is_dir():
+                raise StoreError(
+                    f"{self.path}: is a folder, not a results store: move it away, or choose "
+                    "another --out"
+                )
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+        try:
+            self._db = sqlite3.connect(self.path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the results store: {exc}") from None
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             # WAL + NORMAL: a committed run survives the process being killed (not a power cut).
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
             self._claim(design_hash, definition or {}, resume)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(
+                f"{self.path}: not a usable results store ({exc}): move it away, or choose "
+                "another --out"
+            ) from None
         except BaseException:
             self._db.close()
             raise
@@ -187,8 +211,16 @@ class Store:
             )
             for r in records
         ]
-        with self._db:
-            self._db.executemany("INSERT OR IGNORE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"{self.path}: cannot store runs: {exc} (the runs stored before are kept: free "
+                "the space or fix the folder, then --resume)"
+            ) from None
         return len(rows)
 
     def records(self) -> list[RunRecord]:

@@ -182,7 +182,7 @@ def test_internal_error_exits_1_with_a_short_message(capsys, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(simulator.runs, "simulate", boom)
+    monkeypatch.setattr(simulator.runs, "Model", boom)
     assert main(["run", RQ]) == 1
     err = capsys.readouterr().err
     assert "internal error" in err and "kaboom" in err and "Traceback" not in err

@@ -237,3 +237,50 @@ def test_dask_without_dask_installed_is_a_clear_exit_2(tmp_path, capsys, monkeyp
     assert captured.out == "" and not out.exists()  # nothing run, nothing written
     with pytest.raises(ConfigError, match=re.escape('pip install "supplysim[dask]"')):
         run_experiment(design(), dask="local", write=False)
+
+
+def test_full_disk_mid_experiment_is_exit_2_naming_the_store_and_keeps_stored_runs(
+    tmp_path, capsys, monkeypatch
+):
+    """ENOSPC while storing: exit 2 with the store's path; the runs committed before stay."""
+    import simulator.experiment.runner as runner
+    from simulator.store import Store
+
+    class FillingDisk(Store):
+        """A store whose disk fills up after its first batch of runs."""
+
+        batches = 0
+
+        def add(self, records):
+            FillingDisk.batches += 1
+            if FillingDisk.batches > 1:
+                self._db.close()  # any write now fails, as on a full disk
+            return super().add(records)
+
+    monkeypatch.setattr(runner, "Store", FillingDisk)
+    path = tmp_path / "exp.yaml"
+    path.write_text(yaml.safe_dump(design()))
+    out = tmp_path / "res"
+    assert main(["experiment", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert str(out / "results.sqlite") in err and "Traceback" not in err
+    assert "internal error" not in err
+    assert _stored(out / "results.sqlite") == 1  # the first batch (one run per task, serial)
+
+
+def test_full_disk_while_writing_a_run_folder_is_exit_2_naming_the_file(
+    tmp_path, capsys, monkeypatch
+):
+    import errno
+
+    import simulator.io
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(simulator.io.os, "fsync", full)
+    out = tmp_path / "run"
+    assert main(["run", str(TEXTBOOK / "rq_poisson.yaml"), "--days", "20", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{out / 'result.json'}: cannot write: No space left on device" in err
+    assert not list(out.glob(".*.tmp"))  # no temporary file left behind

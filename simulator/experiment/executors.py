@@ -7,12 +7,15 @@ numbers do not depend on which executor ran them, nor in which order.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +26,8 @@ from simulator.store import RunRecord
 
 #: Why ``--dask`` cannot run here, and what to install.
 DASK_MISSING = 'Dask is an optional extra and is not installed: pip install "supplysim[dask]"'
+#: Seconds to wait for a Dask scheduler to answer before saying it cannot be used.
+DASK_CONNECT_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,60 @@ def distributed_module() -> Any:
     return distributed
 
 
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C in this block (in the main thread; elsewhere signals are not ours to set)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _handshake(distributed: Any, address: str) -> None:
+    """Return once a Dask scheduler at ``address`` completes a handshake; raise otherwise.
+
+    Dask's own connect waits for the scheduler's greeting without a time limit, so a server that
+    accepts and stays silent would hold the client forever: here the whole handshake has
+    :data:`DASK_CONNECT_SECONDS`, on an event loop of its own (in a thread of its own, so that a
+    notebook's running loop is not disturbed). Something that is not a scheduler fails as
+    something: silent (a time-out), refusing, or answering with bytes that Dask reads as the
+    length of a message (an absurd length fails to allocate at once, a plausible one is an
+    address-space reservation that is never filled before the time-out).
+    """
+
+    async def greet() -> None:
+        connect = distributed.comm.connect(address, timeout=DASK_CONNECT_SECONDS)
+        comm = await asyncio.wait_for(connect, DASK_CONNECT_SECONDS)
+        await comm.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, greet()).result()
+
+
+def _connect(distributed: Any, address: str) -> Any:
+    """A client of the Dask scheduler at ``address``, or an :class:`ExecutorError` in seconds."""
+    quiet = logging.getLogger("distributed")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL + 1)  # a failed handshake is said once, below
+    try:
+        _handshake(distributed, address)
+        return distributed.Client(address, timeout=DASK_CONNECT_SECONDS)
+    except Exception as exc:  # noqa: BLE001 - whatever fails, no scheduler answers there
+        why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if isinstance(exc, TimeoutError) and not str(exc).strip():
+            why = f"nothing answered within {DASK_CONNECT_SECONDS} s"
+        raise ExecutorError(
+            f"--dask {address}: no Dask scheduler answers there ({why}); start one with "
+            "`dask scheduler`, or use --dask local"
+        ) from None
+    finally:
+        quiet.setLevel(level)
+
+
 class DaskExecutor:
     """Runs tasks on a Dask cluster: a scheduler address, ``"local"``, or a ``Client``.
 
@@ -176,20 +235,19 @@ class DaskExecutor:
         if isinstance(address, distributed.Client):
             self.client = address
         elif address == "local":
-            cluster = distributed.LocalCluster(
-                n_workers=workers or default_workers(),
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            )
+            with _sigint_ignored():  # its processes inherit it: Ctrl-C is the parent's to handle
+                cluster = distributed.LocalCluster(
+                    n_workers=workers or default_workers(),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,  # not the warnings of tasks cancelled on Ctrl-C
+                )
             self._own.append(cluster)
             self.client = distributed.Client(cluster)
             self._own.insert(0, self.client)
         else:
-            try:
-                self.client = distributed.Client(address)
-            except (OSError, ValueError) as exc:  # unreachable, timed out, or malformed
-                raise ExecutorError(f"cannot use the Dask scheduler at {address}: {exc}") from None
+            self.client = _connect(distributed, str(address))
             self._own.append(self.client)
         self.address = str(
             getattr(self.client, "scheduler", None) and self.client.scheduler.address
@@ -206,7 +264,14 @@ class DaskExecutor:
             self.client.cancel([f for f in futures if not f.done()])
 
     def close(self, abort: bool = False) -> None:
-        """Close what this executor opened (its tasks were cancelled when ``run`` ended)."""
+        """Close what this executor opened (its tasks were cancelled when ``run`` ended).
+
+        On an abort (an error, or Ctrl-C), Dask's complaints about connections closed under it
+        are silenced: the command says once what happened.
+        """
+        if abort:
+            for name in ("distributed", "tornado", "asyncio"):
+                logging.getLogger(name).setLevel(logging.CRITICAL + 1)
         for item in self._own:
             item.close()
 
@@ -215,11 +280,20 @@ class DaskExecutor:
         return {"kind": self.kind, "workers": self.workers, "address": self.address}
 
 
-def make_executor(workers: int | None = None, dask: Any = None):
-    """The executor for ``workers`` (default: all cores; 1: serial) or a Dask ``address``."""
+def make_executor(workers: int | None = None, dask: Any = None, runs: int | None = None):
+    """The executor for ``workers`` (default: all cores; 1: serial) or a Dask ``address``.
+
+    Args:
+        workers: worker processes asked for.
+        dask: a Dask scheduler address, ``"local"`` or a ``distributed.Client``.
+        runs: the runs there are to do, if known: no more workers are started than that (a
+            ``"local"`` Dask cluster included), and the executor says how many it has.
+    """
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if runs is not None:
+        workers = max(1, min(workers or default_workers(), runs))
     if dask is not None:
         return DaskExecutor(dask, workers)
     workers = default_workers() if workers is None else workers
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}")
     return SerialExecutor() if workers == 1 else PoolExecutor(workers)

@@ -7,14 +7,13 @@ says who made it, with what and how.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from simulator.experiment.design import Design
 from simulator.experiment.summary import ExperimentResults
-from simulator.io import write_csv, write_json, write_yaml
+from simulator.io import dumps, write_csv, write_json, write_yaml
 from simulator.runs import provenance
 
 
@@ -23,7 +22,7 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
+        return dumps(value, sort_keys=True)
     return value
 
 

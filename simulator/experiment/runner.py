@@ -9,10 +9,10 @@ off. In sequential mode, batches of replications are added until every interval 
 from __future__ import annotations
 
 import math
-import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from simulator.experiment.design import Design, load_design
 from simulator.experiment.executors import Task, distributed_module, make_executor
 from simulator.experiment.folder import write_results_folder
 from simulator.experiment.summary import ExperimentResults, summarise
+from simulator.outputs import claim
+from simulator.runs import show_progress
 from simulator.stats import precise_enough, t_interval
 from simulator.store import STORE_NAME, RunRecord, Store, StoreError
 
@@ -58,12 +60,6 @@ def make_tasks(design: Design, keys: Sequence[tuple[str, int, int]], chunk: int)
                 rounds.append([])
             rounds[i // chunk].append(task)
     return [task for tasks in rounds for task in tasks]
-
-
-def show_progress() -> bool:
-    """Whether to draw a progress bar: stderr is a terminal and this is not a CI job."""
-    ci = os.environ.get("CI", "").strip().lower()
-    return sys.stderr.isatty() and ci in ("", "0", "false", "no")
 
 
 class _Progress:
@@ -199,8 +195,11 @@ def run_experiment(
     Raises:
         ConfigError: the experiment or a scenario it implies is invalid, or Dask is asked for
             and not installed.
+        OutputError: the results folder cannot be written, or another process writes there
+            (checked before anything is simulated).
         StoreError: the results folder holds runs already (without ``resume``), or runs of a
-            different experiment definition.
+            different experiment definition, or its store is not a results store.
+        ExecutorError: the Dask scheduler cannot be reached.
     """
     start = time.perf_counter()
     design = load_design(experiment, replications)
@@ -210,11 +209,30 @@ def run_experiment(
         except ImportError as exc:
             raise ConfigError([Problem(design.file, "--dask", str(exc))]) from None
     folder = Path(out) if out is not None else Path("results") / design.name
-    store = _open_store(folder / STORE_NAME if write else ":memory:", design, resume)
+    with claim(folder) if write else nullcontext():
+        results = _run(design, folder if write else None, resume, workers, dask, progress)
+        results.seconds = time.perf_counter() - start
+        if write:
+            results.out = write_results_folder(folder, design, results, command)
+    return results
+
+
+def _run(
+    design: Design,
+    folder: Path | None,
+    resume: bool,
+    workers: int | None,
+    dask: Any,
+    progress: bool | None,
+) -> ExperimentResults:
+    """Open the store (in ``folder``, or in memory), run what it lacks, and summarise."""
+    store = _open_store(folder / STORE_NAME if folder is not None else ":memory:", design, resume)
     executor = None
     with store:
         try:
-            executor = make_executor(workers, dask)
+            seq = design.experiment.sequential
+            most = design.keys(seq.max_replications if seq else design.replications)
+            executor = make_executor(workers, dask, runs=len(set(most) - store.keys()))
             n, executed = execute(
                 design, store, executor, show_progress() if progress is None else progress
             )
@@ -227,7 +245,4 @@ def run_experiment(
             executor.close()
     results.executed = executed
     results.executor = executor.describe()
-    results.seconds = time.perf_counter() - start
-    if write:
-        results.out = write_results_folder(folder, design, results, command)
     return results

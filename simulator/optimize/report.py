@@ -20,13 +20,13 @@ from simulator import kpis
 from simulator.io import atomic_write_bytes, atomic_write_text
 from simulator.optimize.candidates import Candidate, feasible_on_mean, signed
 from simulator.optimize.problem import BASE
+from simulator.outputs import FIGURES_DIR
 from simulator.report.numbers import fmt, mean_pm, p_value, ticks
 from simulator.report.numbers import signed as signed_text
 
 if TYPE_CHECKING:
     from simulator.optimize.result import OptimizationResult
 
-FIGURES_DIR = "figures"
 _COLOURS = {"feasible": "#1b7837", "infeasible": "#b2182b", "line": "#2166ac"}
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simulator.io import write_csv, write_json, write_yaml
+from simulator.io import dumps, write_csv, write_json, write_yaml
 from simulator.optimize.final import FRESH_FROM
 from simulator.optimize.problem import BASE
 
@@ -26,7 +26,7 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
+        return dumps(value, sort_keys=True)
     return value
 
 

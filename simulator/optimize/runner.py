@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from simulator.optimize.problem import BASE, Setup, load_problem
 from simulator.optimize.result import OptimizationResult
 from simulator.optimize.schema import Optimization
 from simulator.optimize.search import Search
+from simulator.outputs import claim
 
 
 class _Bar:
@@ -123,17 +125,31 @@ def optimize(
     Raises:
         ConfigError: the file, or a scenario it implies, is invalid.
         StoreError: the folder holds a search already (without ``resume``), or another one.
+        OutputError: the folder cannot be written, or another process writes there (checked
+            before anything is simulated).
     """
-    start = time.perf_counter()
     setup = _with_budget(load_problem(source), budget_runs)
     folder = Path(out) if out is not None else Path("results") / setup.name
-    if write:
-        folder.mkdir(parents=True, exist_ok=True)
+    with claim(folder) if write else nullcontext():
+        return _optimize(setup, folder if write else None, workers, resume, dask, progress, command)
+
+
+def _optimize(
+    setup: Setup,
+    folder: Path | None,
+    workers: int | None,
+    resume: bool,
+    dask: Any,
+    progress: bool | None,
+    command: Sequence[str] | None,
+) -> OptimizationResult:
+    """Search, compare the finalists, and write the results to ``folder`` (unless ``None``)."""
+    start = time.perf_counter()
     bar = _Bar(show_progress() if progress is None else progress)
     executor = search = None
     try:
-        executor = make_executor(workers, dask)
-        search = Search(setup, folder if write else None, resume, executor, bar)
+        executor = make_executor(workers, dask, runs=setup.opt.budget.runs)
+        search = Search(setup, folder, resume, executor, bar)
         outcome = search.run()
         comparison, final_runs = _final(search, setup, outcome.candidates)
     except BaseException:
@@ -156,7 +172,7 @@ def optimize(
         seconds=time.perf_counter() - start,
         executor=executor.describe(),
     )
-    if write:
+    if folder is not None:
         from simulator.optimize.results import write_results
 
         result.out = write_results(folder, result, command)

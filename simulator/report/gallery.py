@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,8 +50,15 @@ def png_bytes(figure: Any, dpi: int = DPI) -> bytes:
 
 
 def _item(fid: str, title: str, caption: str, alt: str, make: Callable[[], Any]) -> FigureItem:
-    """Draw a figure, keep only its PNG bytes (the Figure itself is freed)."""
-    return FigureItem(fid, title, caption, alt, png_bytes(make()))
+    """Draw a figure, keep only its PNG bytes (the Figure itself is freed).
+
+    Values near the largest float (a reorder point of 1e308) make matplotlib's tick and layout
+    arithmetic overflow: the figure is drawn as well as it can be, without warnings on stderr.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module="matplotlib")
+        warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
+        return FigureItem(fid, title, caption, alt, png_bytes(make()))
 
 
 def run_figures(

@@ -10,7 +10,9 @@ or archived as it is. The templates are autoescaped, so every text from the fold
 text; every file is written atomically.
 
 The page is rebuilt from the folder's files alone, so ``supplysim report DIR`` gives the same
-report as the command that made the folder.
+report as the command that made the folder. A folder that cannot be written, or whose
+``figures`` is a symbolic link, is refused before anything is drawn
+(:mod:`simulator.outputs`): figures are never written, nor old ones deleted, where a link points.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 import jinja2
 
 from simulator.io import atomic_write_bytes, atomic_write_text
+from simulator.outputs import FIGURES_DIR, check_figures, check_folder
 from simulator.report.experiment_page import experiment_page
 from simulator.report.folders import (
     ReportError,
@@ -36,8 +39,6 @@ from simulator.version import __version__
 
 #: The report's file name inside a results folder.
 REPORT_NAME = "report.html"
-#: The folder (inside a results folder) that holds the figures as PNG files.
-FIGURES_DIR = "figures"
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("simulator.report", "templates"),
@@ -64,7 +65,11 @@ def write_figures(folder: str | Path, items: Iterable[FigureItem]) -> list[Path]
 
     Figures of an earlier build that this one does not have (``fig-*.png``) are removed, so
     the folder shows what the report shows.
+
+    Raises:
+        OutputError: ``figures`` is a symbolic link or not a folder, or a file cannot be written.
     """
+    check_figures(folder)
     out = Path(folder) / FIGURES_DIR
     written = [atomic_write_bytes(out / f"{item.id}.png", item.png) for item in items]
     for stale in set(out.glob("fig-*.png")) - set(written):
@@ -118,11 +123,13 @@ def write_report(folder: str | Path) -> Path:
 
     Raises:
         ReportError: the folder does not exist or is neither.
+        OutputError: the folder cannot be written (checked before anything is drawn).
     """
     folder = Path(folder)
     if not folder.is_dir():
         what = "not a folder" if folder.exists() else "no such folder"
         raise ReportError(folder, what, "(folder)")
+    check_folder(folder, "(folder)")
     if (folder / "result.json").is_file():
         return write_run_report(folder)
     if (folder / STORE_NAME).is_file():

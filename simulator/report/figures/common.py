@@ -81,6 +81,16 @@ def shade_warmup(ax: Any, warmup: float | None, label: bool = True) -> None:
         )
 
 
+def plain(text: object) -> str:
+    r"""``text`` as matplotlib shows it literally: a ``$`` is a dollar, never the start of TeX.
+
+    Every label, tick and title built from what a user wrote (a sweep value such as
+    ``$\frac{1}{$``) goes through here; matplotlib would otherwise parse it as mathtext and
+    fail on what is not valid TeX.
+    """
+    return str(text).replace("$", r"\$")
+
+
 def slug(text: str) -> str:
     """``text`` made safe for an HTML id and a file name (letters, digits, ``-`` and ``_``)."""
     return re.sub(r"[^A-Za-z0-9_-]+", "-", str(text)).strip("-") or "x"

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from simulator import kpis as registry
 from simulator.report import numbers
-from simulator.report.figures.common import COLOURS, format_axis, new_figure, num
+from simulator.report.figures.common import COLOURS, format_axis, new_figure, num, plain
 
 
 def experiment_kpis(rows: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -208,7 +208,9 @@ def sweep_x(
     """The x axis of a sweep: each point's position, the axis label, each point's label.
 
     The last value says whether x is the swept parameter itself (one numeric parameter) or
-    the design point's index (several parameters, or values that are not numbers).
+    the design point's index (several parameters, or values that are not numbers). Labels
+    are plain text (:func:`~simulator.report.figures.common.plain`): a swept value is what a
+    user wrote.
     """
     params = sweep_parameters(summary)
     points = design_points(summary)
@@ -218,11 +220,11 @@ def sweep_x(
     if parameter is not None:
         values = {p: num(first[p].get(parameter)) for p in points}
         if all(v is not None for v in values.values()):
-            labels = {p: numbers.text(parameter, values[p]) for p in points}
+            labels = {p: plain(numbers.text(parameter, values[p])) for p in points}
             xs = {p: float(values[p]) for p in points}  # type: ignore[arg-type]
             return xs, parameter, labels, True
     labels = {
-        p: " / ".join(numbers.text(k, first[p].get(k)) for k in params) or str(p) for p in points
+        p: plain(" / ".join(numbers.text(k, first[p].get(k)) for k in params) or p) for p in points
     }
     names = " / ".join(k.rsplit(".", 1)[-1] for k in params)
     return (
