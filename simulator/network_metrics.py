@@ -11,12 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.records import ProductTally, Recorder
+from simulator.records import ProductTally, Recorder, ratio
 from simulator.specs import ModelSpec, StockSpec
-
-
-def _ratio(num: float, den: float) -> float | None:
-    return num / den if den else None
 
 
 def site_tables(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
@@ -37,8 +33,8 @@ def site_tables(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
             "orders": orders,
             "downstream_orders": sum(t.orders for t in down),
             "units_demanded": units,
-            "fill_rate": _ratio(sum(t.filled_units for t in tallies + down), units),
-            "order_fill_rate": _ratio(sum(t.filled_orders for t in tallies + down), orders),
+            "fill_rate": ratio(sum(t.filled_units for t in tallies + down), units),
+            "order_fill_rate": ratio(sum(t.filled_orders for t in tallies + down), orders),
             "on_hand_mean": sum(rec.levels[s.key].on_hand for s in stocks) / span,
             "backorders_mean": sum(rec.levels[s.key].backorders for s in stocks) / span,
             "on_order_mean": sum(rec.levels[s.key].on_order for s in stocks) / span,

@@ -19,6 +19,12 @@ from typing import Any
 
 from simulator.series import DailySeries, ForecastErrors
 
+
+def ratio(num: float, den: float) -> float | None:
+    """``num / den``, or ``None`` when there is nothing to divide by (a KPI's denominator)."""
+    return num / den if den else None
+
+
 #: Resolution of the cycle-time histogram (days): percentiles are exact to this.
 CYCLE_BIN = 1e-3
 

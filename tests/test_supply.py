@@ -167,7 +167,8 @@ def test_sales_information_lowers_the_bullwhip_at_the_warehouse_and_at_the_plant
     batches at a 95% reorder point. With sight of the stock level only (``information:
     inventory``) the plant's production bullwhip is higher than with sales (paired mean, one-sided
     95% bound); the shipments' own bullwhip is on average a little higher too, but not in every
-    replication, so that is not asserted."""
+    replication, so that is not asserted. Twelve replications: the plant's difference varies
+    much from one replication to the next (one of the first six can go the other way)."""
     classic = load_scenario(SCENARIOS / "safety_stock.yaml", overrides=NO_BEHAVIOUR)
     sales = load_scenario(SCENARIOS / "vmi.yaml", overrides=NO_BEHAVIOUR)
     inventory = load_scenario(
@@ -175,7 +176,7 @@ def test_sales_information_lowers_the_bullwhip_at_the_warehouse_and_at_the_plant
         overrides=NO_BEHAVIOUR + [f"warehouse.policies.{p}.information=inventory" for p in BOTH],
     )
     extra = []
-    for rep in range(6):
+    for rep in range(12):
         c, s, i = (simulate(sc, replication=rep).document for sc in (classic, sales, inventory))
         assert c["kpis"]["orders"] == s["kpis"]["orders"] == i["kpis"]["orders"]
         assert c["kpis"]["units_demanded"] == s["kpis"]["units_demanded"]
