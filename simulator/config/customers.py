@@ -33,6 +33,8 @@ def tail_bound(dist: Dist) -> float:
     and (on the log scale) the lognormal.
     """
     mean, sd = dist.mean, math.sqrt(dist.variance)
+    if dist.is_constant:
+        return mean
     if isinstance(dist, Empirical):
         return max(dist.values)
     if isinstance(dist, Uniform | Triangular):
@@ -176,7 +178,9 @@ class Segment(Model):
     def _orders_of_bounded_size(cls, dist: Dist) -> Dist:
         """Units per order must stay below ``MAX_ORDER_UNITS`` but once in ten trillion orders."""
         largest = tail_bound(dist)
-        if largest > MAX_ORDER_UNITS:  # the cheap bound may be loose: the exact quantile decides
+        bounded = dist.is_constant or isinstance(dist, Empirical | Uniform | Triangular)
+        if largest > MAX_ORDER_UNITS and not bounded:
+            # the cheap bound may be loose: the exact quantile decides
             largest = float(dist.frozen().ppf(1 - 1e-13))
         if not largest <= MAX_ORDER_UNITS:
             raise ValueError(
