@@ -8,6 +8,7 @@ a density histogram with each family's density.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from simulator.fit.ranking import Ranking
+from simulator.io import atomic_write_bytes
 
 #: How many ranked families are drawn over the histogram.
 CURVES = 4
@@ -62,7 +64,7 @@ def fit_figure(title: str, ranking: Ranking) -> Figure:
 
 
 def write_figure(path: str | Path, title: str, ranking: Ranking) -> Path:
-    """Draw :func:`fit_figure` and save it as a PNG at ``path``."""
-    path = Path(path)
-    fit_figure(title, ranking).savefig(path, dpi=110)
-    return path
+    """Draw :func:`fit_figure` and save it as a PNG at ``path``, atomically."""
+    buf = io.BytesIO()
+    fit_figure(title, ranking).savefig(buf, format="png", dpi=110)
+    return atomic_write_bytes(path, buf.getvalue())

@@ -7,7 +7,6 @@ This is what ``supplysim fit`` calls, and what a notebook calls to get the same 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import textwrap
@@ -21,6 +20,7 @@ from simulator.fit.ranking import Candidate, Criterion, Ranking, rank
 from simulator.fit.reading import read_table
 from simulator.fit.series import Series, select
 from simulator.fit.snippet import Snippet, snippet
+from simulator.io import write_json
 from simulator.report.numbers import p_value
 from simulator.report.tables import grid
 
@@ -192,6 +192,4 @@ def write_outputs(out: str | Path, source: str | Path, fits: Sequence[ColumnFit]
             write_figure(folder / f"fit-{_slug(f.series.name)}.png", f.series.name, f.ranking)
         )
     doc = {"file": str(source), "columns": [f.as_dict() for f in fits]}
-    path = folder / "fit.json"
-    path.write_text(json.dumps(doc, indent=2) + "\n")
-    return [path, *written]
+    return [write_json(folder / "fit.json", doc), *written]
