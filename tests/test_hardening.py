@@ -330,6 +330,15 @@ def test_corrupt_store_refused_with_its_path(tmp_path):
     assert_refused(result, "results.sqlite")
 
 
+def test_corrupt_optimisation_store_refused_with_its_path(tmp_path):
+    out = tmp_path / "opt"
+    out.mkdir()
+    (out / "optuna.sqlite").write_bytes(b"this is not a database" * 100)
+    optimisation = ROOT / "experiments" / "optimize_reorder_points.yaml"
+    result = cli("optimize", str(optimisation), "--out", str(out), "--resume", "--quiet")
+    assert_refused(result, "optuna.sqlite")
+
+
 def test_store_that_is_a_directory_refused(tmp_path):
     out = tmp_path / "res"
     (out / "results.sqlite").mkdir(parents=True)

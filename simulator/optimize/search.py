@@ -110,7 +110,14 @@ class Search:
             folder / RUNS_NAME if folder else ":memory:", setup.hash, setup.definition, resume
         )
         url = f"sqlite:///{folder / STUDY_NAME}" if folder else None
-        storage = optuna.storages.RDBStorage(url) if url else optuna.storages.InMemoryStorage()
+        try:
+            storage = optuna.storages.RDBStorage(url) if url else optuna.storages.InMemoryStorage()
+        except Exception as exc:  # SQLAlchemy's errors for a file that is not a database
+            self.store.close()
+            raise StoreError(
+                f"{folder / STUDY_NAME}: not a readable optimisation store ({type(exc).__name__}); "
+                "choose another --out, or delete the file to start again"
+            ) from None
         directions = list(setup.directions)
         try:
             self.study = optuna.create_study(
