@@ -63,7 +63,9 @@ def one(customers: int, days: float) -> dict:
 def in_subprocess(customers: int, days: float) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--one", str(customers), str(days)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -78,20 +80,28 @@ def main() -> None:
         print(json.dumps(one(int(args.one[0]), float(args.one[1]))))
         return
     n = 10_000 if args.quick else args.customers
-    print(f"supplysim customer-model scale benchmark, Python {platform.python_version()}, "
-          f"{platform.processor() or platform.machine()}")
+    print(
+        f"supplysim customer-model scale benchmark, Python {platform.python_version()}, "
+        f"{platform.processor() or platform.machine()}"
+    )
     rows = [in_subprocess(n, 365 / 4), in_subprocess(n, 365)]
-    print(f"{'customers':>10} {'days':>6} {'orders':>10} {'seconds':>8} {'us/order':>9} "
-          f"{'peak RSS MiB':>13} {'active end':>11} {'churned':>8}")
+    print(
+        f"{'customers':>10} {'days':>6} {'orders':>10} {'seconds':>8} {'us/order':>9} "
+        f"{'peak RSS MiB':>13} {'active end':>11} {'churned':>8}"
+    )
     for r in rows:
-        print(f"{r['customers']:>10,} {r['days']:>6.0f} {r['orders']:>10,} {r['seconds']:>8.1f} "
-              f"{r['us_per_order']:>9.1f} {r['peak_rss_mib']:>13.1f} {r['active_end']:>11,} "
-              f"{r['churned']:>8,}")
+        print(
+            f"{r['customers']:>10,} {r['days']:>6.0f} {r['orders']:>10,} {r['seconds']:>8.1f} "
+            f"{r['us_per_order']:>9.1f} {r['peak_rss_mib']:>13.1f} {r['active_end']:>11,} "
+            f"{r['churned']:>8,}"
+        )
     small, big = rows
     extra_orders = (big["orders"] - small["orders"]) / 1e6
     growth = (big["peak_rss_mib"] - small["peak_rss_mib"]) / extra_orders if extra_orders else 0
-    print(f"memory growth: {growth:.1f} MiB per million extra orders "
-          f"({small['peak_rss_mib']:.0f} -> {big['peak_rss_mib']:.0f} MiB)")
+    print(
+        f"memory growth: {growth:.1f} MiB per million extra orders "
+        f"({small['peak_rss_mib']:.0f} -> {big['peak_rss_mib']:.0f} MiB)"
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.series import DailySeries, ForecastErrors
+from simulator.series import DailySeries, DayBook, ForecastErrors
 
 
 def ratio(num: float, den: float) -> float | None:
@@ -66,10 +66,7 @@ class Order:
         self.defective = 0
         self.damaged = 0
         self.wrong_item = False
-        self.t_allocated = None
-        self.t_picked = None
-        self.t_shipped = None
-        self.t_delivered = None
+        self.t_allocated = self.t_picked = self.t_shipped = self.t_delivered = None
         self.measured = measured
         self.customer = -1
         self.notified = False
@@ -110,10 +107,12 @@ class ProductTally:
     )
 
     def __init__(self):
+        self.daily_demand = DailySeries()
+        self.daily_ordered = DailySeries()
         self.reset()
 
     def reset(self) -> None:
-        """Zero every counter."""
+        """Zero every counter (the daily series in place: day books feed them by reference)."""
         self.orders = self.units = self.filled_units = self.filled_orders = 0
         self.lost_units = self.delivered = 0
         self.on_time = self.otif = self.perfect = 0
@@ -126,8 +125,8 @@ class ProductTally:
         self.revenue = self.refunds = 0.0
         self.po_count = self.po_units = self.units_received = self.expedited = 0
         self.cost_ordering = self.cost_purchase = 0.0
-        self.daily_demand = DailySeries()
-        self.daily_ordered = DailySeries()
+        self.daily_demand.reset()
+        self.daily_ordered.reset()
 
 
 class SupplierTally:
@@ -285,6 +284,8 @@ class Recorder:
         self._zero()
         self.daily_demand = DailySeries()  # all products together, for the bullwhip ratio
         self.daily_ordered = DailySeries()
+        self.today = 0  # the measured day whose demand the day books are adding up
+        self.day_books: list[DayBook] = []  # the books holding units of ``today``
         self.resettables: list[Any] = []
         self._closers: list[Callable[[float], None]] = []
 
@@ -336,6 +337,7 @@ class Recorder:
         Every level's area is closed at ``end``, the segments write their summaries, and the open
         orders that could still arrive on time (their outcome is unknown) are counted.
         """
+        self.next_day(self.today)
         for fn in self._closers:
             fn(end)
         for order in self.open_orders.values():
@@ -357,10 +359,17 @@ class Recorder:
                 plant.reset(now)
         self.open_orders.clear()
         self._zero()
-        self.daily_demand = DailySeries()
-        self.daily_ordered = DailySeries()
+        self.daily_demand.reset()
+        self.daily_ordered.reset()
         for item in self.resettables:
             item.reset_statistics(now)
+
+    def next_day(self, day: int) -> None:
+        """Demand has reached day ``day``: the day books add up the days before it."""
+        for book in self.day_books:
+            book.flush(self.today)
+        self.day_books.clear()
+        self.today = day
 
     def day(self, now: float) -> int:
         """Index of the measured day containing ``now``."""

@@ -37,14 +37,14 @@ class DailySeries:
 
     def _close(self, day: int) -> None:
         """Finish the current day and the empty days before ``day``."""
-        if self.shift is None:
-            self.shift = self.value
-        for v, count in ((self.value, 1), (0.0, day - self.day - 1)):
-            if count > 0:
-                d = v - self.shift
-                self.n += count
-                self.total += d * count
-                self.total_sq += d * d * count
+        shift = self.shift
+        if shift is None:
+            shift = self.shift = self.value
+        d = self.value - shift
+        empty = max(0, day - self.day - 1)  # days with nothing added count as zeros
+        self.n += 1 + empty
+        self.total += d - shift * empty
+        self.total_sq += d * d + shift * shift * empty
         self.day = day
         self.value = 0.0
 
@@ -58,6 +58,30 @@ class DailySeries:
         copy._close(days)
         mean = copy.total / copy.n
         return max(0.0, (copy.total_sq - copy.n * mean * mean) / (copy.n - 1))
+
+
+class DayBook:
+    """Units of one product demanded on the current day, not yet added to its daily series.
+
+    Adding an order's units to three or four daily series costs a call each; a stock adds them
+    here instead, and :meth:`flush` adds the day's total to every series once the day is over.
+
+    Args:
+        feeds: the daily series the day's total goes to.
+    """
+
+    __slots__ = ("units", "feeds")
+
+    def __init__(self, feeds: tuple[DailySeries, ...]) -> None:
+        self.units = 0
+        self.feeds = feeds
+
+    def flush(self, day: int) -> None:
+        """Day ``day`` is over: add its total to every series."""
+        units = self.units
+        for series in self.feeds:
+            series.add(day, units)
+        self.units = 0
 
 
 def variance_ratio(numerator: DailySeries, denominator: DailySeries, days: int) -> float | None:

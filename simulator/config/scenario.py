@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from types import SimpleNamespace
+
 from pydantic import Field
 
 from simulator.config.base import Days, Model
@@ -49,15 +52,24 @@ class Scenario(Model):
 
     def product(self, pid: str) -> Product:
         """The product with id ``pid``."""
-        return next(p for p in self.products if p.id == pid)
+        return self.index.products[pid]
 
     def carrier(self, cid: str | None) -> Carrier | None:
         """The carrier with id ``cid`` (``None`` for none)."""
         return None if cid is None else next(c for c in self.carriers if c.id == cid)
 
+    @cached_property
+    def index(self) -> SimpleNamespace:
+        """Products by id and each product's suppliers, built once (lookups stay O(1))."""
+        suppliers_of: dict[str, list[Supplier]] = {}
+        for s in self.suppliers:
+            for pid in s.products:
+                suppliers_of.setdefault(pid, []).append(s)
+        return SimpleNamespace(products={p.id: p for p in self.products}, suppliers_of=suppliers_of)
+
     def suppliers_of(self, pid: str) -> list[Supplier]:
         """Suppliers that supply product ``pid``, in file order."""
-        return [s for s in self.suppliers if pid in s.products]
+        return self.index.suppliers_of.get(pid, [])
 
     def primary_supplier(self, pid: str) -> Supplier:
         """The supplier that normally gets ``pid``'s orders (sourcing ``primary``, else first)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from simulator.records import Recorder
+from simulator.samplers import binomial_sampler
 from simulator.specs import LaneSpec
 
 
@@ -20,7 +21,8 @@ class Lane:
         self.transit = spec.transit
         self.active = spec.active
         self.damage_rate = spec.damage_rate
-        self._damage_rng = spec.damage_rng
+        rng = spec.damage_rng
+        self._damaged = None if rng is None else binomial_sampler(rng, spec.damage_rate)
         self.cost_per_shipment = spec.cost_per_shipment
         self.cost_per_unit = spec.cost_per_unit
         self.co2_per_shipment = spec.co2_per_shipment
@@ -36,6 +38,6 @@ class Lane:
         if rec.measuring:
             rec.cost_transport += self.cost_per_shipment + self.cost_per_unit * units
             rec.co2_kg += self.co2_per_shipment + self.co2_per_unit * units
-        if self._damage_rng is None or breakable <= 0:
+        if self._damaged is None:
             return 0
-        return int(self._damage_rng.binomial(breakable, self.damage_rate))
+        return self._damaged(breakable)

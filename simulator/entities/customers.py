@@ -21,6 +21,7 @@ from simulator import behaviour
 from simulator.entities.carrier import Lane
 from simulator.events import DEMAND, Call
 from simulator.records import Order, Recorder, SegmentSummary
+from simulator.samplers import uniform_sampler
 from simulator.specs import SegmentSpec
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ class SegmentDemand:
         self.recorder = recorder
         self._ids = order_ids
         self._stocks = [stocks[pid] for pid in spec.products]
+        # which products' orders can be sold and delivered at once when the shelf fills them
+        instant = lane.instant and not lane.active and recorder.trace is None and not self.behaves
+        self._sells = [instant and getattr(s.warehouse, "instant", False) for s in self._stocks]
         self._which = spec.which
         self.quantity = spec.quantity
         self.count = spec.count
@@ -86,9 +90,14 @@ class SegmentDemand:
 
     def _place(self, qty: int) -> None:
         """An order for ``qty`` units of a product drawn by the mix goes to its stock."""
-        stock = self._stocks[self._which()]
+        i = self._which()
+        stock = self._stocks[i]
+        now = self.env.now
+        oid = next(self._ids)  # numbered as in a traced run
+        if self._sells[i] and stock.sell(qty, now):
+            return
         rec = self.recorder
-        order = Order(next(self._ids), self, stock, qty, self.env.now, rec.measuring)
+        order = Order(oid, self, stock, qty, now, rec.measuring)
         if rec.measuring:
             rec.open_orders[order.id] = order
         stock.demand(order)
@@ -135,7 +144,10 @@ class BehaviouralSegment(SegmentDemand):
         self._unit_gap = beh.unit_gap
         self._choose = beh.choose
         self._stay = beh.stay
-        self._survey_rng = beh.survey_rng
+        # who is asked: one block-drawn uniform per order; the answers' noise: a stream of its own,
+        # so that one more answer in a variant does not shift who is asked (common random numbers)
+        self._surveyed = uniform_sampler(beh.survey_rng)
+        self._survey_rng = beh.survey_rng.spawn(1)[0]
         self._complain = beh.complain
         self._acq_rng = beh.acquisition_rng
         count = spec.count
@@ -226,7 +238,7 @@ class BehaviouralSegment(SegmentDemand):
         s = behaviour.update_satisfaction(self.satisfaction[c], score, beh.memory)
         self.satisfaction[c] = s
         self.history[c] = ((self.history[c] << 6) | mask) & 0x3FFFF
-        if beh.survey_rate and self._survey_rng.random() < beh.survey_rate:
+        if beh.survey_rate and self._surveyed() < beh.survey_rate:
             self._survey(c, s)
         if mask and beh.complaint_probability and self._complain() < beh.complaint_probability:
             if self.recorder.measuring:

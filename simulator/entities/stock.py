@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 from simulator.entities.ports import Outbound, Source
 from simulator.events import REVIEW, Call
 from simulator.records import Order, ProductTally, Recorder
+from simulator.samplers import hypergeometric_sampler
+from simulator.series import DayBook
 from simulator.specs import StockSpec
 
 if TYPE_CHECKING:
@@ -79,9 +81,10 @@ class Stock:
         self.levels = recorder.stock_levels(spec.key, env.now)
         # orders from downstream sites, tallied apart from customer orders
         self.downstream = recorder.product(f"{spec.key}>downstream") if spec.downstream else None
-        self._rng = spec.defective_picks
+        self._bad_picks = hypergeometric_sampler(spec.defective_picks)
         self.expedite = None if express is None else (spec.expedite_above, express)
-        self.supplier_demand = feeds
+        # today's demand, added to the product's, the chain's and the suppliers' daily series
+        self.day_book = DayBook((self.tally.daily_demand, recorder.daily_demand, *feeds))
         self.forecaster = forecaster
         self.sales = sales
         self.plant_signal = plant_signal
@@ -92,11 +95,8 @@ class Stock:
         self.backlog: deque[Order] = deque()
         # conservation counters over the whole run (never reset)
         self.initial = spec.initial
-        self.accepted_total = 0
-        self.rejected_total = 0
-        self.allocated_total = 0
-        self.restocked_total = 0
-        self.scrapped_total = 0
+        self.accepted_total = self.rejected_total = self.allocated_total = 0
+        self.restocked_total = self.scrapped_total = 0
         recorder.on_close(self._close)
 
     @property
@@ -107,27 +107,10 @@ class Stock:
     def _close(self, end: float) -> None:
         self.levels.mark(end, self.on_hand, self.backorders, self.on_order)
 
-    def _log(
-        self,
-        event: str,
-        order: object,
-        units: int,
-        detail: str = "",
-        replacement: bool = False,
-        segment: str = "",
-    ) -> None:
-        self.recorder.log(
-            self.env.now,
-            event,
-            order,
-            self.pid,
-            units,
-            self.on_hand,
-            self.backorders,
-            detail,
-            replacement,
-            segment,
-        )
+    def _log(self, event: str, order: object, units: int, *rest: str | bool) -> None:
+        """A trace row with this stock's levels; ``rest``: detail, replacement, segment."""
+        rec = self.recorder
+        rec.log(self.env.now, event, order, self.pid, units, self.on_hand, self.backorders, *rest)
 
     # -- replenishment -----------------------------------------------------------------------------
 
@@ -256,10 +239,8 @@ class Stock:
     def _allocate(self, order: Order, units: int) -> None:
         """Take ``units`` units off the shelf for ``order``."""
         if self.defective_on_hand:
-            bad = int(
-                self._rng.hypergeometric(
-                    self.defective_on_hand, self.on_hand - self.defective_on_hand, units
-                )
+            bad = self._bad_picks(
+                self.defective_on_hand, self.on_hand - self.defective_on_hand, units
             )
             self.defective_on_hand -= bad
             order.defective += bad
@@ -304,6 +285,71 @@ class Stock:
             order.t_allocated = now
             self.warehouse.release(order)
 
+    def _demanded(self, now: float, qty: int) -> None:
+        """``qty`` units demanded by a measured order: into today's day book."""
+        rec = self.recorder
+        day = int(now - rec.warmup)
+        if day >= rec.days:
+            day = rec.days - 1
+        if day != rec.today:
+            rec.next_day(day)
+        book = self.day_book
+        if not book.units:
+            rec.day_books.append(book)
+        book.units += qty
+
+    def sell(self, qty: int, now: float) -> bool:
+        """A customer order for ``qty`` units, sold from the shelf and delivered at once if it can.
+
+        Only for an instant outbound path (no picking, an ideal carrier, no returns, no trace,
+        customers without memory): then an order the shelf fills at once needs no
+        :class:`Order`; its facts are those :meth:`demand` and the warehouse would record for
+        an order filled, delivered, on time, in full and perfect at ``now``.
+
+        Returns:
+            ``False`` (and nothing done) when the shelf cannot fill it with good units at once.
+        """
+        on_hand = self.on_hand
+        if on_hand < qty or self.defective_on_hand:
+            return False
+        levels = self.levels  # the level monitor's mark, written out: this is the hot path
+        dt = now - levels.t
+        if dt:
+            levels.on_hand += on_hand * dt
+            levels.backorders += self.backorders * dt
+            levels.on_order += self.on_order * dt
+            levels.t = now
+        self.on_hand = on_hand - qty
+        self.allocated_total += qty
+        if self.sales is not None:
+            self.sales.add(now, qty)
+            if self.plant_signal is not None:
+                self.plant_signal.add(now, qty)
+        if self.recorder.measuring:
+            tally = self.tally
+            tally.shipped_units += qty
+            if self.consigned:
+                tally.cost_purchase += self.supplier.pay(self.pid, qty)
+            tally.orders += 1
+            tally.units += qty
+            tally.filled_units += qty
+            tally.filled_orders += 1
+            self._demanded(now, qty)
+            tally.revenue += qty * self.price
+            tally.delivered += 1
+            tally.on_time += 1
+            tally.otif += 1
+            tally.perfect += 1
+            hist = tally.cycle_hist
+            hist[0] = hist.get(0, 0) + 1
+            if tally.cycle_min > 0.0:
+                tally.cycle_min = 0.0
+            if tally.cycle_max < 0.0:
+                tally.cycle_max = 0.0
+        if self.continuous:
+            self.review()
+        return True
+
     def demand(self, order: Order) -> None:
         """A customer order arrives for this product."""
         now = self.env.now
@@ -325,11 +371,7 @@ class Stock:
             tally.filled_units += avail
             if not short:
                 tally.filled_orders += 1
-            day = self.recorder.day(now)
-            tally.daily_demand.add(day, qty)
-            self.recorder.daily_demand.add(day, qty)
-            for series in self.supplier_demand:
-                series.add(day, qty)
+            self._demanded(now, qty)
         if short:
             if self.backorder_mode:
                 self.backorders += short

@@ -26,6 +26,7 @@ from simulator.entities.ports import Receiver
 from simulator.events import RECEIPT, REVIEW, Call
 from simulator.forecast import DailyTotals, Forecaster
 from simulator.records import Recorder
+from simulator.samplers import binomial_sampler
 from simulator.specs import PlantSpec, SupplierSpec
 
 if TYPE_CHECKING:
@@ -69,7 +70,11 @@ class SupplierNode:
         self.capacity = spec.capacity
         self.busy_until = 0.0
         self.defect_rate = spec.defect_rate
-        self._defect_rng = spec.defect_rng
+        rng = spec.defect_rng
+        self._defective = None if rng is None else binomial_sampler(rng, spec.defect_rate)
+        self._caught = None
+        if spec.inspection is not None:
+            self._caught = binomial_sampler(spec.inspection.catch_rng, spec.inspection.catch_rate)
         self.order_cost = spec.order_cost
         self.inspection = spec.inspection
         self.outages = list(spec.outages)
@@ -156,8 +161,8 @@ class SupplierNode:
         t += self.lead()
         if not ship.lane.instant:
             t += ship.lane.transit()
-        if self._defect_rng is not None:
-            ship.defective = int(self._defect_rng.binomial(ship.units, self.defect_rate))
+        if self._defective is not None:
+            ship.defective = self._defective(ship.units)
         Call(self.env, t - now, self._arrive, ship, RECEIPT)
 
     def _arrive(self, event: Call) -> None:
@@ -184,9 +189,7 @@ class SupplierNode:
             return
         if rec.measuring:
             rec.cost_handling += inspection.cost_per_unit * ship.units
-        caught = 0
-        if ship.defective:
-            caught = int(inspection.catch_rng.binomial(ship.defective, inspection.catch_rate))
+        caught = self._caught(ship.defective)
         delay = inspection.days()
         if delay > 0:
             Call(self.env, delay, lambda ev: self._put_away(ship, caught), None, RECEIPT)

@@ -47,6 +47,8 @@ class WarehouseNode:
         self.returns = returns
         self.pickers = None
         traced = recorder.trace is not None
+        # an order released here is delivered at the same instant, with nothing else to do
+        self.instant = picking is None and returns is None and not traced
         if traced:
             self._picked = self._traced("picked", self._picked)
         if picking is not None:
