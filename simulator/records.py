@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.orders import Order
 from simulator.series import DailySeries, DayBook, ForecastErrors
 
 
@@ -27,50 +28,6 @@ def ratio(num: float, den: float) -> float | None:
 
 #: Resolution of the cycle-time histogram (days): percentiles are exact to this.
 CYCLE_BIN = 1e-3
-
-
-class Order:
-    """A customer order moving through the chain, timestamped at every stage."""
-
-    __slots__ = (
-        "id",
-        "segment",
-        "product",
-        "qty",
-        "t_placed",
-        "filled_now",
-        "remaining",
-        "lost",
-        "defective",
-        "damaged",
-        "wrong_item",
-        "t_allocated",
-        "t_picked",
-        "t_shipped",
-        "t_delivered",
-        "measured",
-        "customer",
-        "notified",
-        "replacement",
-    )
-
-    def __init__(self, oid: int, segment: Any, product: Any, qty: int, now: float, measured: bool):
-        self.id = oid
-        self.segment = segment
-        self.product = product
-        self.qty = qty
-        self.t_placed = now
-        self.filled_now = 0
-        self.remaining = 0
-        self.lost = 0
-        self.defective = 0
-        self.damaged = 0
-        self.wrong_item = False
-        self.t_allocated = self.t_picked = self.t_shipped = self.t_delivered = None
-        self.measured = measured
-        self.customer = -1
-        self.notified = False
-        self.replacement = False
 
 
 class ProductTally:

@@ -36,7 +36,8 @@ from simulator.config.schema import Scenario
 from simulator.entities.supplier import Shipment
 from simulator.kpis import needing
 from simulator.model import Model, RunResult
-from simulator.records import Order, Recorder
+from simulator.orders import Order
+from simulator.records import Recorder
 
 pytestmark = pytest.mark.property
 

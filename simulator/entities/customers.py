@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 from simulator import behaviour
 from simulator.entities.carrier import Lane
 from simulator.events import DEMAND, Call
-from simulator.records import Order, Recorder, SegmentSummary
+from simulator.orders import Order
+from simulator.records import Recorder, SegmentSummary
 from simulator.samplers import uniform_sampler
 from simulator.specs import SegmentSpec
 

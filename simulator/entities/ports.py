@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from simulator.entities.carrier import Lane
-    from simulator.records import Order
+    from simulator.orders import Order
 
 
 class Receiver(Protocol):

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from simulator.entities.carrier import Lane
 from simulator.events import FLOW, Call
-from simulator.records import Order, Recorder
+from simulator.orders import Order
+from simulator.records import Recorder
 from simulator.specs import ReturnsSpec
 
 if TYPE_CHECKING:

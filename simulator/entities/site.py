@@ -19,7 +19,8 @@ import itertools
 from typing import TYPE_CHECKING
 
 from simulator.events import RECEIPT, Call
-from simulator.records import Order, Recorder
+from simulator.orders import Order
+from simulator.records import Recorder
 
 if TYPE_CHECKING:
     import simpy

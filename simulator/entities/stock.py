@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from simulator.entities.ports import Outbound, Source
 from simulator.events import REVIEW, Call
-from simulator.records import Order, ProductTally, Recorder
+from simulator.orders import Order
+from simulator.records import ProductTally, Recorder
 from simulator.samplers import hypergeometric_sampler
 from simulator.series import DayBook
 from simulator.specs import StockSpec

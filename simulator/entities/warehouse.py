@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from simulator.entities.queueing import FifoServers
 from simulator.events import FLOW, Call
-from simulator.records import Order, Recorder
+from simulator.orders import Order
+from simulator.records import Recorder
 from simulator.specs import PickingSpec
 
 if TYPE_CHECKING:
