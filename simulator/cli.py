@@ -77,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
         "numbers they resolve to without --set (frozen)",
     )
     p.add_argument("--replication", type=int, default=0, help="replication index (default 0)")
+    p.add_argument(
+        "--replications",
+        type=int,
+        metavar="N",
+        help="run replications 0..N-1 and print each KPI's mean and 95%% interval",
+    )
     p.add_argument("--json", action="store_true", help="print the result document as JSON")
     p.add_argument("--out", metavar="DIR", help="write result, resolved scenario and trace here")
     p.set_defaults(func=cmd_run)
@@ -206,6 +212,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """``supplysim run SCENARIO ...``."""
     from simulator.config import load_scenario
+    from simulator.config.limits import MAX_REPLICATIONS
     from simulator.report.tables import run_table
     from simulator.runs import timed_run, write_run_folder
     from simulator.work import check_work
@@ -224,8 +231,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INVALID
+    if args.replications is not None and not 2 <= args.replications <= MAX_REPLICATIONS:
+        print(
+            f"{args.scenario}: --replications: must be 2 to {MAX_REPLICATIONS:,}, "
+            f"got {args.replications}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     scenario = load_scenario(args.scenario, args.overrides)
-    check_work(args.scenario, [scenario], days=args.days, **_limits(args))
+    check_work(args.scenario, [scenario], args.replications or 1, days=args.days, **_limits(args))
+    if args.replications is not None:
+        return _run_replications(args)
     scenario, result, seconds = timed_run(
         args.scenario,
         seed=args.seed,
@@ -255,6 +271,30 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(
             f"wrote {folder}/ (result.json, scenario.yaml, trace.csv, provenance.json, "
             f"{report.name} with its figures in figures/)",
+            file=note,
+        )
+    return EXIT_OK
+
+
+def _run_replications(args: argparse.Namespace) -> int:
+    """``supplysim run SCENARIO --replications N``: each KPI's mean and interval."""
+    from simulator.replicate import intervals_json, replicate, write_replications_folder
+    from simulator.report.tables import intervals_table
+    from simulator.runs import what_if
+
+    scenario = what_if(args.scenario, args.overrides, args.seed, args.days, args.plan)
+    replicated = replicate(scenario, args.replications)
+    note = sys.stderr if args.json else sys.stdout
+    if args.json:
+        print(json.dumps(intervals_json(replicated), indent=2))
+    else:
+        title = f"Scenario {scenario.name!r}  seed {scenario.seed}"
+        print(intervals_table(title, replicated.intervals, args.replications, 0.95))
+    print(f"{args.replications} replications in {replicated.seconds:.2f} s", file=note)
+    if args.out:
+        folder = write_replications_folder(args.out, replicated, args.argv)
+        print(
+            f"wrote {folder}/ (replications.csv, intervals.json, scenario.yaml, provenance.json)",
             file=note,
         )
     return EXIT_OK
