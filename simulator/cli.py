@@ -95,6 +95,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("experiment", metavar="EXPERIMENT")
     p.add_argument("--workers", type=int, help="worker processes (default: all cores; 1: serial)")
     p.add_argument("--replications", type=int, help="replications per design point")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a value of the base scenario of every variant (repeatable)",
+    )
+    p.add_argument("--seed", type=int, help="root random seed (default: the experiment's)")
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/<name>/)")
     p.add_argument("--resume", action="store_true", help="keep stored runs, run the missing ones")
     p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask scheduler (or 'local')")
@@ -310,10 +319,18 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print(f"{args.experiment}: --workers: must be >= 1, got {args.workers}", file=sys.stderr)
         return EXIT_INVALID
-    check_design(args.experiment, args.replications, **_limits(args))
+    check_design(
+        args.experiment,
+        args.replications,
+        **_limits(args),
+        overrides=args.overrides,
+        seed=args.seed,
+    )
     try:
         results = run_experiment(
             args.experiment,
+            overrides=args.overrides,
+            seed=args.seed,
             workers=args.workers,
             replications=args.replications,
             out=args.out,

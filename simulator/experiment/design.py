@@ -31,7 +31,7 @@ from simulator.config.experiment_schema import (
     looks_like_experiment,
     parse_experiment,
 )
-from simulator.config.overrides import set_path
+from simulator.config.overrides import apply_overrides, set_path
 from simulator.replan import frozen_overrides
 from simulator.rng import stream_key
 from simulator.version import __version__
@@ -48,7 +48,8 @@ class Design:
     scenario_file: Path
     """The base scenario file."""
     base_data: dict[str, Any]
-    """The base scenario as read from its file (no overrides)."""
+    """The base scenario as read from its file, with the command's ``--set`` overrides applied
+    (no variant's overrides)."""
     variants: list[str]
     """Variant names, in file order."""
     points: list[dict[str, Any]]
@@ -61,6 +62,9 @@ class Design:
     """What determines the numbers of every run (hashed into :attr:`design_hash`)."""
     design_hash: str
     """SHA-256 of :attr:`definition`: a store holds runs of one definition only."""
+    overrides: list[str]
+    """The command's ``--set`` overrides, already applied to :attr:`base_data` (and so part of
+    :attr:`definition`); kept for the provenance."""
 
     @property
     def name(self) -> str:
@@ -326,13 +330,19 @@ def _check_kpis(exp: Experiment, file: str, scenario: Scenario) -> None:
 
 
 def load_design(
-    source: str | Path | Experiment | Mapping[str, Any], replications: int | None = None
+    source: str | Path | Experiment | Mapping[str, Any],
+    replications: int | None = None,
+    overrides: Sequence[str] = (),
+    seed: int | None = None,
 ) -> Design:
     """Validate an experiment and every scenario it implies; resolve its sweep points.
 
     Args:
         source: an experiment file, a validated :class:`Experiment`, or the same as plain data.
         replications: overrides the experiment's ``replications``.
+        overrides: ``PATH=VALUE`` strings (``experiment --set``) applied to the base scenario of
+            every variant; part of the design's identity.
+        seed: overrides the experiment's root ``seed`` (``experiment --seed``).
 
     Raises:
         ConfigError: every problem, as ``FILE: path.to.field: message``; problems of a variant's
@@ -341,6 +351,12 @@ def load_design(
     exp, file = _read(source)
     if replications is not None:
         exp = _with_replications(exp, file, replications)
+    if seed is not None:
+        if seed < 0:
+            raise ConfigError([Problem(file, "--seed", f"must be >= 0, got {seed}")])
+        folder = exp._folder
+        exp = exp.model_copy(update={"seed": seed})
+        exp._folder = folder
 
     scenario_file = exp.scenario_path()
     if not scenario_file.is_file():
@@ -348,6 +364,9 @@ def load_design(
     base_data = read_yaml(scenario_file)
     if not isinstance(base_data, dict):
         parse_scenario(base_data, str(scenario_file))  # raises its "(document)" problem
+    if overrides:
+        parse_scenario(base_data, str(scenario_file), overrides)  # each --set problem, named
+        base_data = apply_overrides(base_data, overrides, str(scenario_file))
     data = dict(base_data)
     for key in ("horizon_days", "warmup_days"):
         if getattr(exp, key) is not None:
@@ -376,6 +395,7 @@ def load_design(
         replications=exp.replications,
         definition=definition,
         design_hash=hashlib.sha256(_canonical(definition).encode()).hexdigest(),
+        overrides=list(overrides),
     )
 
 
