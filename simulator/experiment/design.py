@@ -11,15 +11,11 @@ from __future__ import annotations
 import copy
 import difflib
 import hashlib
-import itertools
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from simulator import kpis
 from simulator.config import ConfigError, Problem, Scenario, parse_scenario, read_yaml
@@ -32,8 +28,8 @@ from simulator.config.experiment_schema import (
     parse_experiment,
 )
 from simulator.config.overrides import apply_overrides, set_path
+from simulator.experiment.sweep import sweep_points
 from simulator.replan import frozen_overrides
-from simulator.rng import stream_key
 from simulator.version import __version__
 
 
@@ -63,8 +59,7 @@ class Design:
     design_hash: str
     """SHA-256 of :attr:`definition`: a store holds runs of one definition only."""
     overrides: list[str]
-    """The command's ``--set`` overrides, already applied to :attr:`base_data` (and so part of
-    :attr:`definition`); kept for the provenance."""
+    """The ``--set`` overrides, applied to :attr:`base_data`; kept for the provenance."""
 
     @property
     def name(self) -> str:
@@ -143,59 +138,6 @@ def _attribute(problem: Problem, data: dict, owners: Sequence[tuple[str, str]]) 
     return "", f"{problem.path}: {problem.message}"
 
 
-def _sweep_points(exp: Experiment) -> tuple[list[dict[str, Any]], list[dict]]:
-    """The sweep points, and for each the experiment field that set each parameter."""
-    sweep = exp.sweep
-    if sweep is None:
-        return [{}], [{}]
-    if sweep.grid is not None:
-        paths = list(sweep.grid)
-        points, owners = [], []
-        for combo in itertools.product(*(list(enumerate(sweep.grid[p])) for p in paths)):
-            points.append({p: value for p, (_, value) in zip(paths, combo, strict=True)})
-            owners.append(
-                {p: f"sweep.grid.{p}.{i}" for p, (i, _) in zip(paths, combo, strict=True)}
-            )
-        return points, owners
-    lhs = sweep.latin_hypercube
-    assert lhs is not None
-    points = latin_hypercube(lhs.ranges, lhs.samples, exp.seed)
-    owners = [{p: f"sweep.latin_hypercube.ranges.{p}" for p in lhs.ranges} for _ in points]
-    return points, owners
-
-
-def latin_hypercube(
-    ranges: Mapping[str, tuple[float, float]], samples: int, seed: int
-) -> list[dict[str, Any]]:
-    """``samples`` points of a Latin hypercube over ``ranges``, reproducible from ``seed``.
-
-    Uses ``scipy.stats.qmc.LatinHypercube`` with a generator derived from the root seed (its own
-    stream, so the sample never shares draws with a simulation). A range whose bounds are both
-    ``int`` yields whole numbers, each of its ``high - low + 1`` values as evenly used as
-    the strata allow; other values are rounded to 6 significant digits.
-    """
-    from scipy.stats import qmc
-
-    seq = np.random.SeedSequence(seed, spawn_key=(stream_key("experiment/latin_hypercube"),))
-    rng = np.random.Generator(np.random.PCG64(seq))
-    try:
-        sampler = qmc.LatinHypercube(d=len(ranges), rng=rng)
-    except TypeError:  # scipy < 1.15 calls it seed
-        sampler = qmc.LatinHypercube(d=len(ranges), seed=rng)
-    unit = sampler.random(samples)
-    points = []
-    for row in unit:
-        point: dict[str, Any] = {}
-        for u, (path, (low, high)) in zip(row, ranges.items(), strict=True):
-            if isinstance(low, int) and isinstance(high, int):
-                lo, hi = low, high
-                point[path] = min(hi, lo + int(math.floor(u * (hi - lo + 1))))
-            else:
-                point[path] = float(f"{low + u * (high - low):.6g}")
-        points.append(point)
-    return points
-
-
 def reported_kpis(scenario: Scenario) -> list[str]:
     """Every KPI name an experiment on ``scenario`` may list, from the KPI registry.
 
@@ -261,6 +203,15 @@ def _with_replications(exp: Experiment, file: str, replications: int) -> Experim
         )
     folder = exp._folder
     exp = exp.model_copy(update={"replications": replications})
+    exp._folder = folder
+    return exp
+
+
+def _with_seed(exp: Experiment, file: str, seed: int) -> Experiment:
+    """``exp`` with its root ``seed`` overridden (``--seed``), checked."""
+    if seed < 0:
+        raise ConfigError([Problem(file, "--seed", f"must be >= 0, got {seed}")])
+    folder, exp = exp._folder, exp.model_copy(update={"seed": seed})
     exp._folder = folder
     return exp
 
@@ -352,11 +303,7 @@ def load_design(
     if replications is not None:
         exp = _with_replications(exp, file, replications)
     if seed is not None:
-        if seed < 0:
-            raise ConfigError([Problem(file, "--seed", f"must be >= 0, got {seed}")])
-        folder = exp._folder
-        exp = exp.model_copy(update={"seed": seed})
-        exp._folder = folder
+        exp = _with_seed(exp, file, seed)
 
     scenario_file = exp.scenario_path()
     if not scenario_file.is_file():
@@ -364,8 +311,8 @@ def load_design(
     base_data = read_yaml(scenario_file)
     if not isinstance(base_data, dict):
         parse_scenario(base_data, str(scenario_file))  # raises its "(document)" problem
-    if overrides:
-        parse_scenario(base_data, str(scenario_file), overrides)  # each --set problem, named
+    if overrides:  # each --set problem named by parse_scenario, then the data kept
+        parse_scenario(base_data, str(scenario_file), overrides)
         base_data = apply_overrides(base_data, overrides, str(scenario_file))
     data = dict(base_data)
     for key in ("horizon_days", "warmup_days"):
@@ -373,7 +320,7 @@ def load_design(
             data[key] = getattr(exp, key)
     parse_scenario(data, str(scenario_file))  # the base scenario's own problems, its file named
 
-    points, point_owners = _sweep_points(exp)
+    points, point_owners = sweep_points(exp)
     scenarios = _scenarios(exp, file, scenario_file, data, points, point_owners)
     _check_kpis(exp, file, scenarios[(exp.baseline_variant, 0)])
 
