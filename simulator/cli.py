@@ -50,6 +50,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """``supplysim run SCENARIO ...``."""
     from simulator.config import load_scenario
+    from simulator.config.limits import MAX_REPLICATIONS
     from simulator.io import dumps
     from simulator.outputs import check_folder
     from simulator.report.tables import run_table
@@ -70,10 +71,19 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INVALID
+    if args.replications is not None and not 2 <= args.replications <= MAX_REPLICATIONS:
+        print(
+            f"{args.scenario}: --replications: must be 2 to {MAX_REPLICATIONS:,}, "
+            f"got {args.replications}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     scenario = load_scenario(args.scenario, args.overrides)
-    check_work(args.scenario, [scenario], days=args.days, **_limits(args))
+    check_work(args.scenario, [scenario], args.replications or 1, days=args.days, **_limits(args))
     if args.out:
         check_folder(args.out)
+    if args.replications is not None:
+        return _run_replications(args)
     scenario, result, seconds = timed_run(
         args.scenario,
         seed=args.seed,
@@ -109,6 +119,31 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_replications(args: argparse.Namespace) -> int:
+    """``supplysim run SCENARIO --replications N``: each KPI's mean and interval."""
+    from simulator.io import dumps
+    from simulator.replicate import intervals_json, replicate, write_replications_folder
+    from simulator.report.tables import intervals_table
+    from simulator.runs import what_if
+
+    scenario = what_if(args.scenario, args.overrides, args.seed, args.days, args.plan)
+    replicated = replicate(scenario, args.replications)
+    note = sys.stderr if args.json else sys.stdout
+    if args.json:
+        print(dumps(intervals_json(replicated), indent=2))
+    else:
+        title = f"Scenario {scenario.name!r}  seed {scenario.seed}"
+        print(intervals_table(title, replicated.intervals, args.replications, 0.95))
+    print(f"{args.replications} replications in {replicated.seconds:.2f} s", file=note)
+    if args.out:
+        folder = write_replications_folder(args.out, replicated, args.argv)
+        print(
+            f"wrote {folder}/ (replications.csv, intervals.json, scenario.yaml, provenance.json)",
+            file=note,
+        )
+    return EXIT_OK
+
+
 def cmd_experiment(args: argparse.Namespace) -> int:
     """``supplysim experiment EXPERIMENT ...``."""
     from simulator.experiment import ExecutorError, run_experiment
@@ -119,10 +154,18 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print(f"{args.experiment}: --workers: must be >= 1, got {args.workers}", file=sys.stderr)
         return EXIT_INVALID
-    check_design(args.experiment, args.replications, **_limits(args))
+    check_design(
+        args.experiment,
+        args.replications,
+        **_limits(args),
+        overrides=args.overrides,
+        seed=args.seed,
+    )
     try:
         results = run_experiment(
             args.experiment,
+            overrides=args.overrides,
+            seed=args.seed,
             workers=args.workers,
             replications=args.replications,
             out=args.out,

@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         "numbers they resolve to without --set (frozen)",
     )
     p.add_argument("--replication", type=int, default=0, help="replication index (default 0)")
+    p.add_argument(
+        "--replications",
+        type=int,
+        metavar="N",
+        help="run replications 0..N-1 and print each KPI's mean and 95%% interval",
+    )
     p.add_argument("--json", action="store_true", help="print the result document as JSON")
     p.add_argument("--out", metavar="DIR", help="write result, resolved scenario and trace here")
 
@@ -82,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("experiment", metavar="EXPERIMENT")
     p.add_argument("--workers", type=int, help="worker processes (default: all cores; 1: serial)")
     p.add_argument("--replications", type=int, help="replications per design point")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a value of the base scenario of every variant (repeatable)",
+    )
+    p.add_argument("--seed", type=int, help="root random seed (default: the experiment's)")
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/<name>/)")
     p.add_argument("--resume", action="store_true", help="keep stored runs, run the missing ones")
     p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask scheduler (or 'local')")

@@ -9,6 +9,7 @@ all pass through here, so ``validate`` says "valid" only for what ``run`` would 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from simulator.config import ConfigError, Problem, load_scenario, read_yaml
@@ -23,6 +24,8 @@ def check_design(
     replications: int | None = None,
     max_events: float = DEFAULT_MAX_EVENTS,
     max_customers: float = DEFAULT_MAX_CUSTOMERS,
+    overrides: Sequence[str] = (),
+    seed: int | None = None,
 ):
     """Everything ``experiment`` checks before it runs: the design, its size, every scenario.
 
@@ -42,7 +45,7 @@ def check_design(
                 )
             ]
         )
-    design = load_design(file, replications)  # validates; simulates nothing
+    design = load_design(file, replications, overrides, seed)  # validates; simulates nothing
     exp = design.experiment
     runs_each = exp.replications if exp.sequential is None else exp.sequential.max_replications
     check_work(

@@ -183,15 +183,15 @@ def reports(tmp_path_factory):
         assert main(["report", str(out)]) == 0
         experiments[name] = out
     return {
-        "run": (run, ["summary", "kpis", "figures", "provenance"], RUN_FIGURES),
+        "run": (run, ["headline", "summary", "kpis", "figures", "provenance"], RUN_FIGURES),
         "experiment": (
             experiments["plain"],
-            ["summary", "verdict", "kpis", "figures", "provenance"],
+            ["headline", "summary", "verdict", "kpis", "figures", "provenance"],
             ["fig-comparison", "fig-frontier"],
         ),
         "sweep": (
             experiments["sweep"],
-            ["summary", "verdict", "kpis", "figures", "provenance"],
+            ["headline", "summary", "verdict", "kpis", "figures", "provenance"],
             ["fig-sweep", "fig-frontier"],
         ),
     }
@@ -256,3 +256,70 @@ def test_chromium_screenshot_of_the_report(visits, kind):
     pixels = mpimg.imread(shot)
     assert pixels.shape[:2] == (2400, 1280)
     assert_not_blank(pixels, "the screenshot")
+
+
+class Headline(HTMLParser):
+    """The headline's sentence and the variant colour legend of a dumped DOM."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.sentence = ""
+        self.colours: dict[str, str] = {}
+        self._in = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section" and attrs.get("id") == "headline":
+            self._in = True
+        elif tag == "li" and "data-variant" in attrs:
+            self.colours[attrs["data-variant"]] = attrs["data-colour"]
+
+    def handle_endtag(self, tag):
+        if tag in ("p", "section"):
+            self._in = False
+
+    def handle_data(self, data):
+        if self._in:
+            self.sentence += data
+
+
+@pytest.mark.parametrize("kind", ["run", "experiment", "sweep"])
+def test_the_headline_says_the_verdict_in_one_sentence(visits, kind):
+    _, result, _ = visits[kind]
+    headline = Headline(result.stdout)
+    sentence = " ".join(headline.sentence.split())
+    if kind == "run":
+        assert sentence.startswith("Over 30 days measured: fill rate ")
+        assert "profit" in sentence and "cost total" in sentence
+    else:  # the first KPI's paired difference of the first variant, with its interval
+        assert sentence.startswith("weekly against sl90: Fill rate (%) "), sentence
+        assert " pp [" in sentence and "interval of the paired difference" in sentence
+        assert sentence.endswith(
+            ("significantly better.", "significantly worse.", "not significant.")
+        )
+
+
+@pytest.mark.parametrize("kind", ["experiment", "sweep"])
+def test_one_colour_per_variant_across_the_page(reports, visits, kind):
+    folder, _, figures = reports[kind]
+    colours = Headline(visits[kind][1].stdout).colours
+    assert list(colours) == ["sl90", "weekly"]
+    assert len(set(colours.values())) == len(colours), "two variants share a colour"
+    for fid in figures:  # every figure draws every variant in the page's colour for it
+        svg = (folder / "figures" / f"{fid}.svg").read_text(encoding="utf-8").lower()
+        for variant, colour in colours.items():
+            assert colour.lower() in svg, f"{fid}: {variant}'s colour {colour} is not in it"
+
+
+@pytest.mark.parametrize("kind", ["run", "experiment", "sweep"])
+def test_svg_figures_beside_the_pngs(reports, kind):
+    import xml.etree.ElementTree as ET
+
+    folder, _, figures = reports[kind]
+    for fid in figures:
+        svg = folder / "figures" / f"{fid}.svg"
+        assert svg.is_file(), fid
+        root = ET.parse(svg).getroot()
+        assert root.tag.endswith("svg"), fid
+        assert len(list(root.iter())) > 50, f"{fid}: an SVG with nothing drawn"

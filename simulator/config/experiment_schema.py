@@ -230,6 +230,12 @@ def parse_experiment(
     Raises:
         ConfigError: with every problem found, each naming the field path.
     """
+    if isinstance(data, dict) and "variants" not in data and {"products", "customers"} & set(data):
+        message = (
+            "this is a scenario file, not an experiment (it has no variants:); run it with "
+            "supplysim run, or name it as an experiment's scenario:"
+        )
+        raise ConfigError([Problem(file, "(document)", message)])
     experiment = validate_model(Experiment, data, file)
     assert isinstance(experiment, Experiment)
     problems = [Problem(file, path, message) for path, message in cross_check(experiment)]

@@ -10,6 +10,7 @@ variants in replication r is due to the variants alone.
 One job per module:
 
 - :mod:`~simulator.experiment.design`: the file validated, variants and sweep points expanded;
+- :mod:`~simulator.experiment.sweep`: the sweep's grid points or Latin hypercube sample;
 - :mod:`~simulator.experiment.executors`: serial, process pool and Dask execution of tasks;
 - :mod:`~simulator.experiment.runner`: the run loop with the store, progress and sequential
   stopping, and :func:`run_experiment`;
@@ -19,7 +20,7 @@ One job per module:
 The terminal verdict table is :func:`simulator.report.comparison.comparison_table`.
 """
 
-from simulator.experiment.design import Design, is_experiment_file, latin_hypercube, load_design
+from simulator.experiment.design import Design, is_experiment_file, load_design
 from simulator.experiment.executors import (
     DaskExecutor,
     ExecutorError,
@@ -31,6 +32,7 @@ from simulator.experiment.executors import (
 from simulator.experiment.folder import write_results_folder
 from simulator.experiment.runner import execute, run_experiment, show_progress
 from simulator.experiment.summary import ExperimentResults, Tables, summarise, verdict
+from simulator.experiment.sweep import latin_hypercube
 
 __all__ = [
     "DaskExecutor",

@@ -11,15 +11,11 @@ from __future__ import annotations
 import copy
 import difflib
 import hashlib
-import itertools
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from simulator import kpis
 from simulator.config import ConfigError, Problem, Scenario, parse_scenario, read_yaml
@@ -31,9 +27,9 @@ from simulator.config.experiment_schema import (
     looks_like_experiment,
     parse_experiment,
 )
-from simulator.config.overrides import set_path
+from simulator.config.overrides import apply_overrides, set_path
+from simulator.experiment.sweep import sweep_points
 from simulator.replan import frozen_overrides
-from simulator.rng import stream_key
 from simulator.version import __version__
 
 
@@ -48,7 +44,8 @@ class Design:
     scenario_file: Path
     """The base scenario file."""
     base_data: dict[str, Any]
-    """The base scenario as read from its file (no overrides)."""
+    """The base scenario as read from its file, with the command's ``--set`` overrides applied
+    (no variant's overrides)."""
     variants: list[str]
     """Variant names, in file order."""
     points: list[dict[str, Any]]
@@ -61,6 +58,8 @@ class Design:
     """What determines the numbers of every run (hashed into :attr:`design_hash`)."""
     design_hash: str
     """SHA-256 of :attr:`definition`: a store holds runs of one definition only."""
+    overrides: list[str]
+    """The ``--set`` overrides, applied to :attr:`base_data`; kept for the provenance."""
 
     @property
     def name(self) -> str:
@@ -139,59 +138,6 @@ def _attribute(problem: Problem, data: dict, owners: Sequence[tuple[str, str]]) 
     return "", f"{problem.path}: {problem.message}"
 
 
-def _sweep_points(exp: Experiment) -> tuple[list[dict[str, Any]], list[dict]]:
-    """The sweep points, and for each the experiment field that set each parameter."""
-    sweep = exp.sweep
-    if sweep is None:
-        return [{}], [{}]
-    if sweep.grid is not None:
-        paths = list(sweep.grid)
-        points, owners = [], []
-        for combo in itertools.product(*(list(enumerate(sweep.grid[p])) for p in paths)):
-            points.append({p: value for p, (_, value) in zip(paths, combo, strict=True)})
-            owners.append(
-                {p: f"sweep.grid.{p}.{i}" for p, (i, _) in zip(paths, combo, strict=True)}
-            )
-        return points, owners
-    lhs = sweep.latin_hypercube
-    assert lhs is not None
-    points = latin_hypercube(lhs.ranges, lhs.samples, exp.seed)
-    owners = [{p: f"sweep.latin_hypercube.ranges.{p}" for p in lhs.ranges} for _ in points]
-    return points, owners
-
-
-def latin_hypercube(
-    ranges: Mapping[str, tuple[float, float]], samples: int, seed: int
-) -> list[dict[str, Any]]:
-    """``samples`` points of a Latin hypercube over ``ranges``, reproducible from ``seed``.
-
-    Uses ``scipy.stats.qmc.LatinHypercube`` with a generator derived from the root seed (its own
-    stream, so the sample never shares draws with a simulation). A range whose bounds are both
-    ``int`` yields whole numbers, each of its ``high - low + 1`` values as evenly used as
-    the strata allow; other values are rounded to 6 significant digits.
-    """
-    from scipy.stats import qmc
-
-    seq = np.random.SeedSequence(seed, spawn_key=(stream_key("experiment/latin_hypercube"),))
-    rng = np.random.Generator(np.random.PCG64(seq))
-    try:
-        sampler = qmc.LatinHypercube(d=len(ranges), rng=rng)
-    except TypeError:  # scipy < 1.15 calls it seed
-        sampler = qmc.LatinHypercube(d=len(ranges), seed=rng)
-    unit = sampler.random(samples)
-    points = []
-    for row in unit:
-        point: dict[str, Any] = {}
-        for u, (path, (low, high)) in zip(row, ranges.items(), strict=True):
-            if isinstance(low, int) and isinstance(high, int):
-                lo, hi = low, high
-                point[path] = min(hi, lo + int(math.floor(u * (hi - lo + 1))))
-            else:
-                point[path] = float(f"{low + u * (high - low):.6g}")
-        points.append(point)
-    return points
-
-
 def reported_kpis(scenario: Scenario) -> list[str]:
     """Every KPI name an experiment on ``scenario`` may list, from the KPI registry.
 
@@ -261,6 +207,15 @@ def _with_replications(exp: Experiment, file: str, replications: int) -> Experim
     return exp
 
 
+def _with_seed(exp: Experiment, file: str, seed: int) -> Experiment:
+    """``exp`` with its root ``seed`` overridden (``--seed``), checked."""
+    if seed < 0:
+        raise ConfigError([Problem(file, "--seed", f"must be >= 0, got {seed}")])
+    folder, exp = exp._folder, exp.model_copy(update={"seed": seed})
+    exp._folder = folder
+    return exp
+
+
 def _scenarios(
     exp: Experiment,
     file: str,
@@ -326,13 +281,19 @@ def _check_kpis(exp: Experiment, file: str, scenario: Scenario) -> None:
 
 
 def load_design(
-    source: str | Path | Experiment | Mapping[str, Any], replications: int | None = None
+    source: str | Path | Experiment | Mapping[str, Any],
+    replications: int | None = None,
+    overrides: Sequence[str] = (),
+    seed: int | None = None,
 ) -> Design:
     """Validate an experiment and every scenario it implies; resolve its sweep points.
 
     Args:
         source: an experiment file, a validated :class:`Experiment`, or the same as plain data.
         replications: overrides the experiment's ``replications``.
+        overrides: ``PATH=VALUE`` strings (``experiment --set``) applied to the base scenario of
+            every variant; part of the design's identity.
+        seed: overrides the experiment's root ``seed`` (``experiment --seed``).
 
     Raises:
         ConfigError: every problem, as ``FILE: path.to.field: message``; problems of a variant's
@@ -341,6 +302,8 @@ def load_design(
     exp, file = _read(source)
     if replications is not None:
         exp = _with_replications(exp, file, replications)
+    if seed is not None:
+        exp = _with_seed(exp, file, seed)
 
     scenario_file = exp.scenario_path()
     if not scenario_file.is_file():
@@ -348,13 +311,16 @@ def load_design(
     base_data = read_yaml(scenario_file)
     if not isinstance(base_data, dict):
         parse_scenario(base_data, str(scenario_file))  # raises its "(document)" problem
+    if overrides:  # each --set problem named by parse_scenario, then the data kept
+        parse_scenario(base_data, str(scenario_file), overrides)
+        base_data = apply_overrides(base_data, overrides, str(scenario_file))
     data = dict(base_data)
     for key in ("horizon_days", "warmup_days"):
         if getattr(exp, key) is not None:
             data[key] = getattr(exp, key)
     parse_scenario(data, str(scenario_file))  # the base scenario's own problems, its file named
 
-    points, point_owners = _sweep_points(exp)
+    points, point_owners = sweep_points(exp)
     scenarios = _scenarios(exp, file, scenario_file, data, points, point_owners)
     _check_kpis(exp, file, scenarios[(exp.baseline_variant, 0)])
 
@@ -376,6 +342,7 @@ def load_design(
         replications=exp.replications,
         definition=definition,
         design_hash=hashlib.sha256(_canonical(definition).encode()).hexdigest(),
+        overrides=list(overrides),
     )
 
 

@@ -58,6 +58,7 @@ def write_results_folder(
             experiment_file=design.file,
             scenario_file=str(design.scenario_file),
             seed=design.experiment.seed,
+            overrides=design.overrides,
             replications=results.replications,
             runs=len(results.runs),
             executed=results.executed,

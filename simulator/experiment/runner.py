@@ -174,6 +174,8 @@ def run_experiment(
     write: bool = True,
     progress: bool | None = None,
     command: Sequence[str] | None = None,
+    overrides: Sequence[str] = (),
+    seed: int | None = None,
 ) -> ExperimentResults:
     """Run an experiment: every variant x sweep point x replication, with common random numbers.
 
@@ -188,6 +190,8 @@ def run_experiment(
         write: write the results folder and store (``False``: keep everything in memory).
         progress: draw a progress bar on stderr; default: when stderr is a terminal, not in CI.
         command: the command line to record in the provenance.
+        overrides: ``PATH=VALUE`` strings applied to the base scenario of every variant.
+        seed: overrides the experiment's root seed.
 
     Returns:
         The runs, the summary and the paired comparisons with the baseline.
@@ -202,7 +206,7 @@ def run_experiment(
         ExecutorError: the Dask scheduler cannot be reached.
     """
     start = time.perf_counter()
-    design = load_design(experiment, replications)
+    design = load_design(experiment, replications, overrides, seed)
     if dask is not None:
         try:
             distributed_module()

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from simulator import kpis as registry
 from simulator.report import figures as F
 from simulator.report import numbers
 from simulator.report.folders import ExperimentFolder
-from simulator.report.gallery import FigureItem
+from simulator.report.gallery import FigureItem, experiment_colours
 from simulator.report.layout import (
     Cell,
     Row,
@@ -142,10 +143,45 @@ def sweep_text(sweep: Any) -> str:
     )
 
 
+def headline(results: Any, conf: str) -> str:
+    """The verdict in one sentence: the first KPI's paired difference of the first variant.
+
+    At the first design point, the first non-baseline variant against the baseline, with the
+    difference's interval and whether it is significant (and better or worse).
+    """
+    kpi = results.kpis[0]
+    rows = [c for c in results.comparison if c["point"] == 0 and c["kpi"] == kpi]
+    if not rows:
+        row = next((r for r in results.summary if r["point"] == 0 and r["kpi"] == kpi), {})
+        return (
+            f"One variant ({results.baseline}): {registry.label(kpi)} "
+            f"{numbers.mean_pm(kpi, row.get('mean'), row.get('half_width'))} "
+            f"({conf} confidence, {row.get('n', 0)} replications)."
+        )
+    c = rows[0]
+    if c["significant"]:
+        word = "significantly " + (
+            c["verdict"] if c["verdict"] in ("better", "worse") else "different"
+        )
+    else:
+        word = numbers.NOT_SIGNIFICANT
+    return (
+        f"{c['variant']} against {c['baseline']}: {registry.label(kpi)} "
+        f"{_difference(c)} ({conf} interval of the paired difference over {c['n']} "
+        f"replications): {word}."
+    )
+
+
 def experiment_page(
-    folder: ExperimentFolder, items: Sequence[FigureItem], notes: Sequence[str]
+    folder: ExperimentFolder,
+    items: Sequence[FigureItem],
+    notes: Sequence[str],
+    colours: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The context of ``experiment.html``: the design's facts, verdict and means tables."""
+    """The context of ``experiment.html``: the headline, the design's facts, verdict and means.
+
+    ``colours`` is the variant -> colour map the figures were drawn with (shown as a legend).
+    """
     results, exp = folder.results, folder.design.experiment
     scenario = folder.design.scenarios[(results.baseline, 0)]
     conf = F.confidence_text(results.summary)
@@ -203,6 +239,8 @@ def experiment_page(
         "variants": table(
             ["variant", "overrides of the base scenario"], variants, numeric_from=None
         ),
+        "headline": headline(results, conf),
+        "colours": colours or experiment_colours(results.summary, results.comparison),
         "conf": conf,
         "verdicts": verdicts if results.comparison else [],
         "more_points": max(0, n_points - MAX_POINTS_SHOWN),

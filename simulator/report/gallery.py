@@ -35,6 +35,8 @@ class FigureItem:
     """What the figure shows, for someone who cannot see it (plain text)."""
     png: bytes = field(repr=False, default=b"")
     """The figure as a PNG."""
+    svg: bytes = field(repr=False, default=b"")
+    """The same figure as SVG (written beside the PNG, for print and slides)."""
 
     @property
     def src(self) -> str:
@@ -42,15 +44,16 @@ class FigureItem:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
-def png_bytes(figure: Any, dpi: int = DPI) -> bytes:
-    """A matplotlib figure as PNG bytes."""
+def png_bytes(figure: Any, dpi: int = DPI, fmt: str = "png") -> bytes:
+    """A matplotlib figure as PNG bytes (or ``fmt``: ``"svg"``)."""
     buf = io.BytesIO()
-    figure.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    metadata = {"Software": None} if fmt == "png" else {"Creator": None, "Date": None}
+    figure.savefig(buf, format=fmt, dpi=dpi, metadata=metadata)
     return buf.getvalue()
 
 
 def _item(fid: str, title: str, caption: str, alt: str, make: Callable[[], Any]) -> FigureItem:
-    """Draw a figure, keep only its PNG bytes (the Figure itself is freed).
+    """Draw a figure, keep only its PNG and SVG bytes (the Figure itself is freed).
 
     Values near the largest float (a reorder point of 1e308) make matplotlib's tick and layout
     arithmetic overflow: the figure is drawn as well as it can be, without warnings on stderr.
@@ -58,7 +61,9 @@ def _item(fid: str, title: str, caption: str, alt: str, make: Callable[[], Any])
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=RuntimeWarning, module="matplotlib")
         warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
-        return FigureItem(fid, title, caption, alt, png_bytes(make()))
+        figure = make()
+        png, svg = png_bytes(figure), png_bytes(figure, fmt="svg")
+    return FigureItem(fid, title, caption, alt, png, svg)
 
 
 def run_figures(
@@ -227,9 +232,15 @@ def run_figures(
 
 
 def experiment_figures(
-    summary: Sequence[Mapping[str, Any]], comparison: Sequence[Mapping[str, Any]]
+    summary: Sequence[Mapping[str, Any]],
+    comparison: Sequence[Mapping[str, Any]],
+    colours: Mapping[str, str] | None = None,
 ) -> tuple[list[FigureItem], list[str]]:
-    """The figures of an experiment, and a note for each figure that could not be drawn."""
+    """The figures of an experiment, and a note for each figure that could not be drawn.
+
+    ``colours`` (variant -> colour, default :func:`experiment_colours`) is used by every figure,
+    so a variant has one colour on the whole page.
+    """
     items: list[FigureItem] = []
     notes: list[str] = []
     if not summary:
@@ -238,6 +249,7 @@ def experiment_figures(
     variants = F.experiment_variants(summary)
     points = sorted({r["point"] for r in summary})
     base = F.baseline_variant(comparison, variants)
+    colours = colours or experiment_colours(summary, comparison)
     conf = F.confidence_text(summary)
     verdicts = [
         f"{r['variant']} {r['kpi']} {r['verdict'] or 'n/a'}"
@@ -266,7 +278,7 @@ def experiment_figures(
                 "Comparison with the baseline",
                 caption,
                 alt,
-                lambda: F.comparison_figure(summary, comparison, kpis, points[0]),
+                lambda: F.comparison_figure(summary, comparison, kpis, points[0], colours),
             )
         )
     else:
@@ -289,7 +301,7 @@ def experiment_figures(
                 "The KPIs across the sweep",
                 caption,
                 alt,
-                lambda: F.sweep_figure(summary, comparison, kpis),
+                lambda: F.sweep_figure(summary, comparison, kpis, colours=colours),
             )
         )
     try:
@@ -335,7 +347,18 @@ def experiment_figures(
                 "Service versus cost",
                 caption,
                 alt,
-                lambda: F.frontier_figure(summary, costs, service),
+                lambda: F.frontier_figure(summary, costs, service, colours=colours),
             )
         )
     return items, notes
+
+
+def experiment_colours(
+    summary: Sequence[Mapping[str, Any]], comparison: Sequence[Mapping[str, Any]]
+) -> dict[str, str]:
+    """Each variant's one colour on an experiment's page (the baseline dark grey)."""
+    variants = F.experiment_variants(summary)
+    if not variants:
+        return {}
+    colours = F.colours_of(variants, F.baseline_variant(comparison, variants))
+    return {v: colours[v] for v in variants}

@@ -2,12 +2,12 @@
 
 :func:`write_run_report` and :func:`write_experiment_report` read a run folder or an experiment
 folder (:mod:`simulator.report.folders`), draw its figures (:mod:`simulator.report.gallery`) into
-``figures/<id>.png`` and render ``report.html`` from the Jinja2 templates in ``templates/``
-(:mod:`simulator.report.run_page` and :mod:`simulator.report.experiment_page` say what the page
-shows). The page needs nothing but itself: figures are embedded as base64 PNG data URIs, the
-style is inline, there are no scripts and no links to other files or sites, so it can be mailed
-or archived as it is. The templates are autoescaped, so every text from the folder is shown as
-text; every file is written atomically.
+``figures/<id>.png`` (and ``<id>.svg`` beside it) and render ``report.html`` from the Jinja2
+templates in ``templates/`` (:mod:`simulator.report.run_page` and
+:mod:`simulator.report.experiment_page` say what the page shows). The page needs nothing but itself:
+figures are embedded as base64 PNG data URIs, the style is inline, there are no scripts and no links
+to other files or sites, so it can be mailed or archived as it is. The templates are autoescaped, so
+every text from the folder is shown as text; every file is written atomically.
 
 The page is rebuilt from the folder's files alone, so ``supplysim report DIR`` gives the same
 report as the command that made the folder. A folder that cannot be written, or whose
@@ -32,7 +32,12 @@ from simulator.report.folders import (
     read_experiment_folder,
     read_run_folder,
 )
-from simulator.report.gallery import FigureItem, experiment_figures, run_figures
+from simulator.report.gallery import (
+    FigureItem,
+    experiment_colours,
+    experiment_figures,
+    run_figures,
+)
 from simulator.report.run_page import run_page
 from simulator.store import STORE_NAME
 from simulator.version import __version__
@@ -61,19 +66,27 @@ def render(template: str, context: Mapping[str, Any]) -> str:
 
 
 def write_figures(folder: str | Path, items: Iterable[FigureItem]) -> list[Path]:
-    """Write each figure as ``folder/figures/<id>.png`` (atomically); return the paths.
+    """Write each figure as ``folder/figures/<id>.png`` and ``<id>.svg`` (atomically).
 
-    Figures of an earlier build that this one does not have (``fig-*.png``) are removed, so
-    the folder shows what the report shows.
+    Figures of an earlier build that this one does not have (``fig-*.png``, ``fig-*.svg``) are
+    removed, so the folder shows what the report shows.
+
+    Returns:
+        The paths of the PNG files.
 
     Raises:
         OutputError: ``figures`` is a symbolic link or not a folder, or a file cannot be written.
     """
     check_figures(folder)
     out = Path(folder) / FIGURES_DIR
-    written = [atomic_write_bytes(out / f"{item.id}.png", item.png) for item in items]
-    for stale in set(out.glob("fig-*.png")) - set(written):
-        stale.unlink(missing_ok=True)
+    written, svgs = [], []
+    for item in items:
+        written.append(atomic_write_bytes(out / f"{item.id}.png", item.png))
+        if item.svg:
+            svgs.append(atomic_write_bytes(out / f"{item.id}.svg", item.svg))
+    stale = {*out.glob("fig-*.png"), *out.glob("fig-*.svg")} - {*written, *svgs}
+    for path in stale:
+        path.unlink(missing_ok=True)
     return written
 
 
@@ -112,9 +125,10 @@ def write_experiment_report(folder: str | Path) -> Path:
     """
     experiment = read_experiment_folder(folder)
     results = experiment.results
-    items, notes = experiment_figures(results.summary, results.comparison)
+    colours = experiment_colours(results.summary, results.comparison)  # one per variant
+    items, notes = experiment_figures(results.summary, results.comparison, colours)
     write_figures(folder, items)
-    html = render("experiment.html", experiment_page(experiment, items, notes))
+    html = render("experiment.html", experiment_page(experiment, items, notes, colours))
     return atomic_write_text(Path(folder) / REPORT_NAME, html)
 
 

@@ -130,6 +130,19 @@ def _scenario_facts(run: RunFolder) -> list[tuple[str, str]]:
     )
 
 
+def headline(document: Mapping[str, Any], currency: str | None = None) -> str:
+    """The run in one sentence: fill rate, total cost and profit over the measured horizon."""
+    values = document.get("kpis") or {}
+    parts = [
+        f"{kpis.label(name).split(' (')[0].lower()} {numbers.fmt(name, values.get(name), currency)}"
+        for name in ("fill_rate", "cost_total", "profit")
+        if name in values
+    ]
+    horizon = days(document.get("horizon_days")) or "the horizon"
+    text = ", ".join(parts)
+    return f"Over {horizon} measured: {text}." if text else f"Over {horizon} measured."
+
+
 def run_page(run: RunFolder, items: Sequence[FigureItem], notes: Sequence[str]) -> dict[str, Any]:
     """The context of ``run.html``: the page's title, facts, tables and figures."""
     document = run.document
@@ -155,6 +168,8 @@ def run_page(run: RunFolder, items: Sequence[FigureItem], notes: Sequence[str]) 
             ("figures", "Figures"),
             ("provenance", "Provenance"),
         ],
+        "headline": headline(document, run.scenario.get("currency")),
+        "colours": {},
         "summary": _scenario_facts(run),
         "kpi_tables": tables,
         "skipped": skipped,

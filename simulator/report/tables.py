@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from simulator import kpis
-from simulator.report.numbers import fmt
+from simulator.report.numbers import fmt, mean_pm
 
 
 def grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -70,4 +70,25 @@ def run_table(
             for pid, p in policies.items()
         ]
         out += [grid(("product", "policy", "resolved parameters"), rows), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def intervals_table(
+    title: str, intervals: dict[str, Any], replications: int, confidence: float
+) -> str:
+    """Each KPI's mean ± half-width over replications, grouped as :func:`run_table` groups them.
+
+    ``intervals`` maps a KPI to an object with ``mean`` and ``half_width``
+    (:class:`simulator.stats.Interval`).
+    """
+    out = [
+        f"{title}  mean ± half-width of the {confidence:.0%} interval over {replications} "
+        "replications (common random numbers)",
+        "",
+    ]
+    for group in kpis.GROUPS:
+        names = [n for n in kpis.in_group(group) if n in intervals]
+        rows = [(n, mean_pm(n, intervals[n].mean, intervals[n].half_width)) for n in names]
+        if rows and any(intervals[n].mean is not None for n in names):
+            out += [grid((group, "mean ± half-width"), rows), ""]
     return "\n".join(out).rstrip() + "\n"

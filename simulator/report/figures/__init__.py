@@ -17,6 +17,7 @@ One module per story: :mod:`.inventory` (stock and the bullwhip, from the trace)
 from simulator.report.figures.common import MAX_POINTS, new_figure, slug, thin
 from simulator.report.figures.experiment import (
     baseline_variant,
+    colours_of,
     comparison_figure,
     confidence_text,
     design_points,
@@ -52,6 +53,7 @@ __all__ = [
     "baseline_variant",
     "bullwhip_figure",
     "churn_reasons_figure",
+    "colours_of",
     "comparison_figure",
     "confidence_text",
     "customer_figure",

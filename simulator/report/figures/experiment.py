@@ -95,7 +95,11 @@ def variant_colour(index: int, baseline: bool = False) -> str:
 
 
 def colours_of(variants: Sequence[str], base: str) -> dict[str, str]:
-    """Each variant's colour: dark grey for the baseline, the others in turn."""
+    """Each variant's colour: dark grey for the baseline, the others in turn.
+
+    A report builds this map once and passes it to every figure, so a variant keeps its colour
+    across the page.
+    """
     others = [v for v in variants if v != base]
     out = {v: variant_colour(i) for i, v in enumerate(others)}
     out[base] = variant_colour(0, baseline=True)
@@ -120,6 +124,7 @@ def comparison_figure(
     comparison: Sequence[Mapping[str, Any]],
     kpis: Sequence[str] | None = None,
     point: int = 0,
+    colours: Mapping[str, str] | None = None,
 ) -> Figure:
     """An experiment's verdict in pictures: one row of panels per KPI, at one design point.
 
@@ -135,6 +140,8 @@ def comparison_figure(
         comparison: comparison rows (``comparison.csv`` or ``ExperimentResults.comparison``).
         kpis: KPIs to draw (default: all, in the summary's order).
         point: the design point (sweep point index; 0 without a sweep).
+        colours: each variant's colour, the same in every figure of a page (default:
+            :func:`colours_of`).
     """
     summary = [r for r in summary if r["point"] == point]
     comparison = [r for r in comparison if r["point"] == point]
@@ -144,7 +151,7 @@ def comparison_figure(
     variants = experiment_variants(summary)
     base = baseline_variant(comparison, variants)
     others = [v for v in variants if v != base]
-    colours = colours_of(variants, base)
+    colours = colours or colours_of(variants, base)
     conf = confidence_text(summary)
     by = {(str(r["variant"]), str(r["kpi"])): r for r in summary}
     cmp = {(str(r["variant"]), str(r["kpi"])): r for r in comparison}
@@ -240,6 +247,7 @@ def sweep_figure(
     comparison: Sequence[Mapping[str, Any]],
     kpis: Sequence[str] | None = None,
     parameter: str | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> Figure:
     """A sweep's KPIs against the swept value: one row of panels per KPI.
 
@@ -247,7 +255,8 @@ def sweep_figure(
     error-bar container per variant, in the summary's order). Right: each other variant's
     paired difference from the baseline at every point, with its interval, and a dashed zero
     line. The x axis is the swept parameter when there is one numeric parameter (or
-    ``parameter`` names one), otherwise the design point's index.
+    ``parameter`` names one), otherwise the design point's index. ``colours``: each variant's
+    colour, as in :func:`comparison_figure`.
     """
     if not summary:
         raise ValueError("no summary rows")
@@ -255,7 +264,7 @@ def sweep_figure(
     variants = experiment_variants(summary)
     base = baseline_variant(comparison, variants)
     others = [v for v in variants if v != base]
-    colours = colours_of(variants, base)
+    colours = colours or colours_of(variants, base)
     conf = confidence_text(summary)
     xs, xlabel, labels, numeric = sweep_x(summary, parameter)
     by = {(str(r["variant"]), r["point"], str(r["kpi"])): r for r in summary}

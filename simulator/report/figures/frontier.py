@@ -22,7 +22,6 @@ from simulator.report.figures.experiment import (
     experiment_kpis,
     experiment_variants,
     sweep_x,
-    variant_colour,
 )
 
 #: The costs a frontier draws first: holding cost is the classic trade-off with service
@@ -73,6 +72,7 @@ def frontier_figure(
     cost: str | Sequence[str] | None = None,
     service: str | None = None,
     parameter: str | None = None,
+    colours: Mapping[str, str] | None = None,
 ) -> Figure:
     """The service-versus-cost frontier: one curve per variant through its sweep points.
 
@@ -86,6 +86,9 @@ def frontier_figure(
         cost: a cost KPI or a list of them (default: see :func:`frontier_kpis`).
         service: the service KPI (default: see :func:`frontier_kpis`).
         parameter: the swept parameter whose values label the points (default: the only one).
+        colours: each variant's colour, the same in every figure of a page (default:
+            :func:`~simulator.report.figures.experiment.colours_of`, the first variant as the
+            baseline).
     """
     if not summary:
         raise ValueError("no summary rows")
@@ -102,9 +105,7 @@ def frontier_figure(
     by = {(str(r["variant"]), r["point"], str(r["kpi"])): r for r in summary}
     conf = confidence_text(summary)
     base = variants[0] if variants else ""
-    colours = colours_of(variants, base)
-    for i, v in enumerate(variants):  # curves: one colour per variant, the baseline's too
-        colours[v] = variant_colour(i)
+    colours = colours or colours_of(variants, base)
     fig = new_figure(5.2 * len(costs) + 1.0, 5.5)
     axes = fig.subplots(1, len(costs), squeeze=False, sharey=True)[0]
     for ax, c in zip(axes, costs, strict=True):
