@@ -166,6 +166,11 @@ class Segment(Model):
     """Carrier delivering to these customers; omit for instant delivery."""
     site: Id | None = None
     """In a network (``sites:``), the site serving these customers; default: the only site."""
+    fallback_site: Id | None = None
+    """In a network, the site that serves an order instead when ``site`` has too few units on
+    hand for it and this one has them all (the whole order moves; otherwise ``site`` keeps it)."""
+    fallback_carrier: Id | None = None
+    """Carrier delivering orders served by ``fallback_site``; default: ``outbound_carrier``."""
     behaviour: Annotated[Behaviour | None, BeforeValidator(_none_word)] = None
     """Customer behaviour: ``none`` (the default) means customers never leave and demand is a
     stationary Poisson process of rate count x orders_per_customer_per_day; a mapping switches on
