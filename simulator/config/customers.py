@@ -181,7 +181,8 @@ class Segment(Model):
     def _orders_of_bounded_size(cls, dist: Dist) -> Dist:
         """Units per order must stay below ``MAX_ORDER_UNITS`` but once in ten trillion orders."""
         largest = tail_bound(dist)
-        if largest > MAX_ORDER_UNITS:  # the cheap bound may be loose: the exact quantile decides
+        exact = dist.is_constant or isinstance(dist, Empirical | Uniform | Triangular)
+        if largest > MAX_ORDER_UNITS and not exact:  # a loose bound: the exact quantile decides
             largest = float(dist.frozen().ppf(1 - 1e-13))
         if not largest <= MAX_ORDER_UNITS:
             raise ValueError(
