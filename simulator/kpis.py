@@ -239,6 +239,9 @@ REGISTRY: tuple[Kpi, ...] = (
     Kpi("downstream_orders", "orders", (SITE,), None, "Sites",
         "of the orders received, those from downstream sites (the rest are customers')",
         spec=False),
+    Kpi("fallback_orders", "orders", (SITE,), None, "Sites",
+        "of the customer orders received, those of other sites' customers whose own site was "
+        "out of stock (this site is their fallback_site)", spec=False),
     Kpi("cost_total", "money", (SITE,), False, "Sites",
         "the site's holding, ordering and purchase costs", spec=False),
 )

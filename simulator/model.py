@@ -18,6 +18,7 @@ from simulator.build import build
 from simulator.config.schema import Scenario
 from simulator.entities.carrier import Lane
 from simulator.entities.customers import BehaviouralSegment, SegmentDemand
+from simulator.entities.fallback import FallbackStock
 from simulator.entities.ports import Outbound, Source
 from simulator.entities.replay import ReplaySegment
 from simulator.entities.returns import ReturnsNode
@@ -104,6 +105,9 @@ class Model:
         for seg in spec.segments:
             lane = Lane(seg.lane, rec)
             stocks = self.sites[seg.site].stocks if seg.site else wh.stocks
+            if seg.fallback_site:
+                other, route = self.sites[seg.fallback_site].stocks, Lane(seg.fallback_lane, rec)
+                stocks = {p: FallbackStock(stocks[p], other[p], route, rec) for p in seg.products}
             if seg.behaviour is not None:
                 node = BehaviouralSegment(env, seg, stocks, lane, rec, order_ids, self.desk)
             elif seg.days is not None:

@@ -191,7 +191,14 @@ def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
     segments = []
     for i, seg in enumerate(sc.customers.segments):
         spec = segment_spec(sc, seg, streams, end)
-        segments.append(dataclasses.replace(spec, site=segment_site(sc, i)))
+        fallback = {}
+        if seg.fallback_site is not None:
+            carrier = sc.carrier(seg.fallback_carrier or seg.outbound_carrier)
+            fallback = {
+                "fallback_site": seg.fallback_site,
+                "fallback_lane": lane(carrier, streams, f"segment/{seg.id}/fallback"),
+            }
+        segments.append(dataclasses.replace(spec, site=segment_site(sc, i), **fallback))
     return ModelSpec(
         name=sc.name,
         seed=streams.seed,

@@ -32,6 +32,11 @@ def site_tables(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
             "kind": site.kind,
             "orders": orders,
             "downstream_orders": sum(t.orders for t in down),
+            "fallback_orders": sum(
+                rec.products[f"{s.key}>fallback"].orders
+                for s in stocks
+                if f"{s.key}>fallback" in rec.products
+            ),
             "units_demanded": units,
             "fill_rate": ratio(sum(t.filled_units for t in tallies + down), units),
             "order_fill_rate": ratio(sum(t.filled_orders for t in tallies + down), orders),

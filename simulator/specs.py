@@ -219,6 +219,10 @@ class SegmentSpec:
     """U(0, 1) draws placing a history day's orders within the day."""
     site: str = ""
     """The network site serving the segment (``""``: the single warehouse)."""
+    fallback_site: str = ""
+    """The site serving an order its site cannot fill from stock (``""``: none)."""
+    fallback_lane: LaneSpec | None = None
+    """The lane orders served by the fallback site ride."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -616,3 +616,80 @@ def test_report_ids_are_stable(customer_run):
     for item in items:
         assert item.png.startswith(b"\x89PNG\r\n\x1a\n")
         assert re.fullmatch(r"fig-[a-z0-9-]+", item.id)
+
+
+# --- networks ------------------------------------------------------------------------------------
+
+NETWORK = ROOT / "scenarios" / "network.yaml"
+
+
+@pytest.fixture(scope="module")
+def network_run():
+    """30 measured days of the example network: a plant, a DC and three regional warehouses."""
+    _, result = run(NETWORK, days=30, trace=True)
+    return result.document, result.trace
+
+
+def drawn_lanes(fig: Figure) -> dict[tuple[str, str], tuple[int, float]]:
+    """(origin, destination) -> (units, arrow width) of every arrow the network figure drew."""
+    drawn = {}
+    for ax in fig.axes:
+        for artist in ax.texts:
+            gid = artist.get_gid() or ""
+            if gid.startswith("lane:"):
+                ends, units = gid[5:].rsplit(":", 1)
+                origin, destination = ends.split(">")
+                drawn[origin, destination] = (int(units), artist.arrow_patch.get_linewidth())
+    return drawn
+
+
+def test_network_figure_draws_the_result_documents_lanes(network_run):
+    document, _ = network_run
+    drawn = drawn_lanes(F.network_figure(document))
+    lanes = {(ln["origin"], ln["destination"]): ln["units"] for ln in document["lanes"]}
+    assert len(lanes) == 4 and all(units > 0 for units in lanes.values())
+    assert {k: units for k, (units, _) in drawn.items() if k[1] != "customers"} == lanes
+    # each site's customer orders flow to the customers
+    for site, row in document["by_site"].items():
+        served = row["orders"] - row["downstream_orders"]
+        assert drawn.get((site, "customers"), (0, 0))[0] == served
+    # wider arrows for more units; the busiest lane is the plant's, into the DC
+    ordered = sorted(drawn.values())
+    assert all(a[1] <= b[1] for a, b in zip(ordered, ordered[1:], strict=False))
+    assert max(drawn, key=lambda k: drawn[k][0]) == ("plant", "dc")
+    net = F.network_of(document)
+    assert net.columns["plant"] == 0 and net.columns["dc"] == 1
+    assert net.columns["north"] == net.columns["south"] == net.columns["west"] == 2
+    assert net.kinds["dc"] == "distribution_centre"
+
+
+def test_a_lane_that_moved_nothing_is_drawn_dashed():
+    document = {
+        "by_site": {"a": {"kind": "store", "orders": 3}, "b": {"kind": "store", "orders": 0}},
+        "lanes": [
+            {"origin": "s", "destination": "a", "units": 3},
+            {"origin": "s", "destination": "b", "units": 0},
+        ],
+    }
+    fig = F.network_figure(document)
+    styles = {a.get_gid(): a.arrow_patch.get_linestyle() for a in fig.axes[0].texts if a.get_gid()}
+    assert styles["lane:s>b:0"] != styles["lane:s>a:3"]
+    assert "lane:a>customers:3" in styles and not any("b>customers" in g for g in styles)
+    with pytest.raises(ValueError, match="no sites"):
+        F.network_figure({"lanes": []})
+
+
+def test_a_network_report_has_the_network_figure_and_no_mixed_inventory(network_run):
+    document, trace = network_run
+    items, notes = run_figures(document, trace)
+    ids = [item.id for item in items]
+    assert ids[0] == "fig-network"
+    assert not any(i.startswith("fig-inventory") for i in ids)
+    assert any("which site" in note for note in notes)
+    assert "plant to dc" in items[0].alt
+
+
+def test_a_single_site_report_has_no_network_figure(customer_run):
+    document, trace, _ = customer_run
+    ids = [item.id for item in run_figures(document, trace)[0]]
+    assert "fig-network" not in ids and "fig-inventory-widget" in ids

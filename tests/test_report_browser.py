@@ -27,6 +27,7 @@ from simulator.experiment import run_experiment
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 CUSTOMERS = ROOT / "scenarios" / "customer_service.yaml"
+NETWORK = ROOT / "scenarios" / "network.yaml"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 PROBE = """<script>
@@ -151,12 +152,14 @@ def assert_not_blank(pixels: np.ndarray, what: str) -> None:
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    """A run report and two experiment reports (2 variants x 3 replications of 30 days)."""
+    """A run report, a network run's, and two experiment reports (2 variants x 3 x 30 days)."""
     chromium()
     base = tmp_path_factory.mktemp("reports")
     run = base / "run"
     assert main(["run", str(CUSTOMERS), "--days", "30", "--out", str(run)]) == 0
     assert main(["report", str(run)]) == 0
+    network = base / "network"
+    assert main(["run", str(NETWORK), "--days", "30", "--out", str(network)]) == 0
     experiments = {}
     for name, sweep in (("plain", False), ("sweep", True)):
         data = {
@@ -184,6 +187,11 @@ def reports(tmp_path_factory):
         experiments[name] = out
     return {
         "run": (run, ["headline", "summary", "kpis", "figures", "provenance"], RUN_FIGURES),
+        "network": (
+            network,
+            ["headline", "summary", "kpis", "figures", "provenance"],
+            ["fig-network", "fig-bullwhip", "fig-scorecard"],
+        ),
         "experiment": (
             experiments["plain"],
             ["headline", "summary", "verdict", "kpis", "figures", "provenance"],
@@ -218,7 +226,7 @@ def visits(reports, tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("kind", ["run", "experiment", "sweep"])
+@pytest.mark.parametrize("kind", ["run", "network", "experiment", "sweep"])
 def test_chromium_renders_every_section_and_figure(reports, visits, kind):
     folder, sections, figures = reports[kind]
     html, result, _ = visits[kind]
@@ -248,7 +256,7 @@ def test_chromium_renders_every_section_and_figure(reports, visits, kind):
         assert np.array_equal(on_disk, pixels), f"{fid}: figures/ and the page differ"
 
 
-@pytest.mark.parametrize("kind", ["run", "experiment", "sweep"])
+@pytest.mark.parametrize("kind", ["run", "network", "experiment", "sweep"])
 def test_chromium_screenshot_of_the_report(visits, kind):
     _, result, shot = visits[kind]
     assert result.returncode == 0, result.stderr[-2000:]

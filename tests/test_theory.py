@@ -18,6 +18,7 @@ import pytest
 from scipy import integrate, stats
 
 from simulator.theory import (
+    base_stock_level_for_fill_rate,
     base_stock_poisson,
     chen_bullwhip,
     erlang_b,
@@ -533,3 +534,15 @@ def test_geometric_orders_mean_monte_carlo() -> None:
 def test_invalid_inputs_raise_value_error(func, args: tuple, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         func(*args)
+
+
+def test_base_stock_level_for_fill_rate_is_the_least_level_reaching_the_target() -> None:
+    for rate, lead, target in [(21, 5, 0.95), (7, 5, 0.95), (5, 1, 0.628), (0.3, 2, 0.2)]:
+        level = base_stock_level_for_fill_rate(rate, lead, target)
+        assert base_stock_poisson(rate, lead, level)["fill_rate"] >= target
+        if level > 0:
+            assert base_stock_poisson(rate, lead, level - 1)["fill_rate"] < target
+    assert base_stock_level_for_fill_rate(21, 5, 0.95) == 123
+    assert base_stock_level_for_fill_rate(0, 5, 0.99) == 1
+    with pytest.raises(ValueError, match="fill_rate"):
+        base_stock_level_for_fill_rate(1, 1, 1.0)

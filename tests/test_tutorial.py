@@ -41,6 +41,7 @@ import yaml
 
 from simulator import load_scenario
 from simulator.cli import main
+from simulator.theory import base_stock_level_for_fill_rate, base_stock_poisson
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "tutorial.md"
@@ -634,6 +635,52 @@ def test_lesson_6_holt_winters_forecasts_and_serves_better(course):
     assert lower(exp, "holt_winters", "forecast_mape")
     assert higher(exp, "holt_winters", "fill_rate")
     assert higher(exp, "smoothing", "forecast_mape")
+
+
+# --- lesson 7: risk pooling -------------------------------------------------------------------
+
+
+def test_lesson_7_central_stocking_needs_less_stock_by_the_poisson_amount(course):
+    """Pooling: the saving in stock the Poisson model predicts lies in the paired interval."""
+    scenario = yaml.safe_load((ROOT / lesson_scenario(7)).read_text(encoding="utf-8"))
+    design = yaml.safe_load((EXPERIMENTS / "07_risk_pooling.yaml").read_text(encoding="utf-8"))
+    lead = scenario["suppliers"][0]["lead_time_days"]
+    regions = scenario["customers"]["segments"]
+    rates = [s["count"] * s["orders_per_customer_per_day"] for s in regions]
+    assert len(rates) == 3 and len(set(rates)) == 1  # three identical regions
+    target = 0.95
+    regional_level = base_stock_level_for_fill_rate(rates[0], lead, target)
+    central_level = base_stock_level_for_fill_rate(sum(rates), lead, target)
+    # the files use the Poisson model's least levels
+    for site in scenario["sites"]:
+        level = site["policies"]["widget"]["level"]
+        assert level == (0 if site["id"] == "central" else regional_level)
+    assert design["variants"]["central"]["sites.central.policies.widget.level"] == central_level
+    assert central_level < 3 * regional_level
+    one = base_stock_poisson(rates[0], lead, regional_level)
+    pooled = base_stock_poisson(sum(rates), lead, central_level)
+    # the square-root law: n = 3 sites need about sqrt(3) times the pooled safety stock
+    safety_ratio = 3 * (regional_level - rates[0] * lead) / (central_level - sum(rates) * lead)
+    assert safety_ratio == pytest.approx(3**0.5, rel=0.1)
+
+    exp = find(course, 7, "experiment")
+    saving = paired(exp, "central", "on_hand_mean")
+    predicted = pooled["on_hand_mean"] - 3 * one["on_hand_mean"]
+    assert saving["ci_high"] < 0  # central holds less ...
+    assert saving["ci_low"] <= predicted <= saving["ci_high"]  # ... by the Poisson amount
+    for variant, model in (("regional", one), ("central", pooled)):
+        fill = summary(exp, variant, "fill_rate")
+        assert abs(fill["mean"] - model["fill_rate"]) <= fill["half_width"], variant
+    fill_gap = paired(exp, "central", "fill_rate")
+    assert fill_gap["ci_low"] <= pooled["fill_rate"] - one["fill_rate"] <= fill_gap["ci_high"]
+    # the same stock, pooled, serves better
+    assert higher(exp, "central_same_stock", "fill_rate")
+
+    run = find(course, 7, "run")
+    assert run.document["by_site"]["central"]["orders"] == 0
+    assert sum(lane["units"] for lane in run.document["lanes"]) == pytest.approx(
+        sum(run.document["by_site"][s]["units_received"] for s in ("north", "south", "west"))
+    )
 
 
 # --- keep the helpers honest ----------------------------------------------------------------------

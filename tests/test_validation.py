@@ -871,6 +871,18 @@ LIMIT_CASES = [
         "customers.segments.1.quantity",
         "1,000,000 units per order",
     ),
+    (
+        "constant orders too large",
+        set_("customers.segments.1.quantity", 1e9),
+        "customers.segments.1.quantity",
+        "1,000,000 units per order",
+    ),
+    (
+        "empirical orders too large",
+        set_("customers.segments.1.quantity", {"dist": "empirical", "values": [1, 2e6]}),
+        "customers.segments.1.quantity",
+        "1,000,000 units per order",
+    ),
 ]
 
 

@@ -66,6 +66,13 @@ def _warehouse_checks(
             ("lanes", "lanes join the sites of a network: list sites instead of warehouse")
         )
     for i, seg in enumerate(sc.customers.segments):
+        if seg.fallback_site is not None:
+            problems.append(
+                (
+                    f"customers.segments.{i}.fallback_site",
+                    "a fallback site needs sites: (a network)",
+                )
+            )
         if seg.site is not None and seg.site != wh.id:
             problems.append(
                 (

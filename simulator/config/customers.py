@@ -168,6 +168,11 @@ class Segment(Model):
     """Carrier delivering to these customers; omit for instant delivery."""
     site: Id | None = None
     """In a network (``sites:``), the site serving these customers; default: the only site."""
+    fallback_site: Id | None = None
+    """In a network, the site that serves an order instead when ``site`` has too few units on
+    hand for it and this one has them all (the whole order moves; otherwise ``site`` keeps it)."""
+    fallback_carrier: Id | None = None
+    """Carrier delivering orders served by ``fallback_site``; default: ``outbound_carrier``."""
     behaviour: Annotated[Behaviour | None, BeforeValidator(_none_word)] = None
     """Customer behaviour: ``none`` (the default) means customers never leave and demand is a
     stationary Poisson process of rate count x orders_per_customer_per_day; a mapping switches on
@@ -178,9 +183,8 @@ class Segment(Model):
     def _orders_of_bounded_size(cls, dist: Dist) -> Dist:
         """Units per order must stay below ``MAX_ORDER_UNITS`` but once in ten trillion orders."""
         largest = tail_bound(dist)
-        bounded = dist.is_constant or isinstance(dist, Empirical | Uniform | Triangular)
-        if largest > MAX_ORDER_UNITS and not bounded:
-            # the cheap bound may be loose: the exact quantile decides
+        exact = dist.is_constant or isinstance(dist, Empirical | Uniform | Triangular)
+        if largest > MAX_ORDER_UNITS and not exact:  # a loose bound: the exact quantile decides
             largest = float(dist.frozen().ppf(1 - 1e-13))
         if not largest <= MAX_ORDER_UNITS:
             raise ValueError(

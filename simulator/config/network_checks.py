@@ -118,6 +118,34 @@ def network_checks(sc: Scenario) -> list[tuple[str, str]]:
                         f"{sc.sites[j].id!r} has no policy for it",
                     )
                 )
+        problems += _fallback(sc, i, sites, carriers)
+    return problems
+
+
+def _fallback(
+    sc: Scenario, i: int, sites: dict[str, int], carriers: set[str]
+) -> list[tuple[str, str]]:
+    """A segment's fallback site: known, not its own site, stocking what the segment orders."""
+    seg = sc.customers.segments[i]
+    path = f"customers.segments.{i}"
+    if seg.fallback_site is None:
+        if seg.fallback_carrier is not None:
+            return [(f"{path}.fallback_carrier", "needs a fallback_site")]
+        return []
+    if seg.fallback_site not in sites:
+        known = ", ".join(sites)
+        return [(f"{path}.fallback_site", f"unknown site {seg.fallback_site!r} (sites: {known})")]
+    if seg.fallback_site == segment_site(sc, i):
+        return [(f"{path}.fallback_site", "is the segment's own site")]
+    problems = []
+    site = sc.sites[sites[seg.fallback_site]]
+    missing = [p for p, share in seg.product_mix.items() if share > 0 and p not in site.policies]
+    if missing:
+        problems.append(
+            (f"{path}.fallback_site", f"{site.id!r} has no policy for {', '.join(missing)}")
+        )
+    if seg.fallback_carrier is not None and seg.fallback_carrier not in carriers:
+        problems.append((f"{path}.fallback_carrier", f"unknown carrier {seg.fallback_carrier!r}"))
     return problems
 
 

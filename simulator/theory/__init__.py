@@ -14,6 +14,8 @@ keeps no state and never simulates. The inventory formulas assume unit Poisson d
 References:
     Chen, F., Drezner, Z., Ryan, J. K. and Simchi-Levi, D. (2000). Quantifying the
         bullwhip effect in a simple supply chain. Management Science 46(3), 436-443.
+    Eppen, G. D. (1979). Effects of centralization on expected costs in a multi-location
+        newsboy problem. Management Science 25(5), 498-501.
     Erlang, A. K. (1917). Solution of some problems in the theory of probabilities of
         significance in automatic telephone exchanges. Elektroteknikeren 13.
     Hadley, G. and Whitin, T. M. (1963). Analysis of Inventory Systems. Prentice-Hall.
@@ -29,6 +31,7 @@ References:
 
 from simulator.theory.identities import chen_bullwhip, geometric_orders_mean, littles_law
 from simulator.theory.inventory import (
+    base_stock_level_for_fill_rate,
     base_stock_poisson,
     periodic_base_stock,
     periodic_base_stock_fill_rate,
@@ -39,6 +42,7 @@ from simulator.theory.queues import erlang_b, erlang_c, lost_sales_base_stock
 from simulator.theory.serial import serial_base_stock_poisson
 
 __all__ = [
+    "base_stock_level_for_fill_rate",
     "base_stock_poisson",
     "chen_bullwhip",
     "erlang_b",

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from simulator.theory.arguments import as_integer, as_non_negative, as_positive
+from simulator.theory.arguments import as_integer, as_non_negative, as_positive, as_real
 from simulator.theory.poisson import partial_moments, poisson_cdf, poisson_pmf, tail_window
 
 
@@ -122,6 +122,37 @@ def base_stock_poisson(rate: float, lead_time_mean: float, level: int) -> dict[s
         "on_hand_mean": on_hand,
         "backorders_mean": backorders,
     }
+
+
+def base_stock_level_for_fill_rate(rate: float, lead_time_mean: float, fill_rate: float) -> int:
+    """The least one-for-one base-stock level whose fill rate reaches ``fill_rate``.
+
+    Under unit Poisson demand and full backordering the fill rate of level S is
+    P(X <= S - 1), X ~ Poisson(rate * E[L]) (see :func:`base_stock_poisson`), which rises with S;
+    this is the least S with P(X <= S - 1) >= fill_rate. It is the exact version of "expected
+    lead-time demand plus z standard deviations", and what the square-root law of risk pooling
+    approximates: n sites of rate ``rate / n`` need n levels whose safety stocks
+    (S - lead-time demand) add up to about sqrt(n) times the one site's (Eppen 1979).
+
+    Args:
+        rate: Demand rate (units per day), >= 0.
+        lead_time_mean: Mean lead time E[L] (days), >= 0.
+        fill_rate: Target share of units served from stock, in (0, 1).
+
+    Returns:
+        The base-stock level S, an integer >= 0.
+
+    Raises:
+        ValueError: On negative or non-finite rate or lead time, or a target outside (0, 1).
+    """
+    a = as_non_negative(rate, "rate") * as_non_negative(lead_time_mean, "lead_time_mean")
+    target = as_real(fill_rate, "fill_rate")
+    if not 0.0 < target < 1.0:
+        raise ValueError(f"fill_rate must be in (0, 1), got {fill_rate!r}")
+    level = 0
+    while poisson_cdf(level - 1, a) < target:
+        level += 1
+    return level
 
 
 def periodic_base_stock_fill_rate(

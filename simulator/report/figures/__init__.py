@@ -10,8 +10,9 @@ function raises ``ValueError`` when the data hold nothing it could draw (e.g. th
 of a run whose customers never churn).
 
 One module per story: :mod:`.inventory` (stock and the bullwhip, from the trace),
-:mod:`.people` (customers and suppliers), :mod:`.experiment` (comparison and sweep) and
-:mod:`.frontier` (service versus cost); :mod:`.common` holds what they share.
+:mod:`.people` (customers and suppliers), :mod:`.network` (a network's sites and lanes),
+:mod:`.experiment` (comparison and sweep) and :mod:`.frontier` (service versus cost);
+:mod:`.common` holds what they share.
 """
 
 from simulator.report.figures.common import MAX_POINTS, new_figure, slug, thin
@@ -37,6 +38,7 @@ from simulator.report.figures.inventory import (
     is_replacement,
     policy_levels,
 )
+from simulator.report.figures.network import is_network, network_figure, network_of
 from simulator.report.figures.people import (
     CUSTOMER_COUNTS,
     SCORE_PARTS,
@@ -65,7 +67,10 @@ __all__ = [
     "frontier_kpis",
     "inventory_figure",
     "inventory_series",
+    "is_network",
     "is_replacement",
+    "network_figure",
+    "network_of",
     "new_figure",
     "policy_levels",
     "scorecard_figure",
