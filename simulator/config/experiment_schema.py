@@ -24,7 +24,7 @@ from pydantic import (
 
 from simulator.config.errors import ConfigError, Problem
 from simulator.config.limits import MAX_REPLICATIONS, MAX_SWEEP_POINTS
-from simulator.config.loading import read_yaml, validate_model
+from simulator.config.loading import read_yaml, validate_checked
 from simulator.config.schema import Days, Id, Model
 
 #: The key of a variant that says how its policies are planned (not a scenario path).
@@ -236,11 +236,7 @@ def parse_experiment(
             "supplysim run, or name it as an experiment's scenario:"
         )
         raise ConfigError([Problem(file, "(document)", message)])
-    experiment = validate_model(Experiment, data, file)
-    assert isinstance(experiment, Experiment)
-    problems = [Problem(file, path, message) for path, message in cross_check(experiment)]
-    if problems:
-        raise ConfigError(problems)
+    experiment = validate_checked(Experiment, data, file, cross_check)
     experiment._folder = folder
     return experiment
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -132,6 +132,24 @@ def validate_model(model: type[BaseModel], data: Any, file: str) -> BaseModel:
         return model.model_validate(data, context={"file": file})
     except ValidationError as exc:
         raise ConfigError(validation_problems(file, exc, data)) from None
+
+
+def validate_checked(
+    model: type[BaseModel],
+    data: Any,
+    file: str,
+    checks: Callable[[Any], Iterable[tuple[str, str]]],
+) -> Any:
+    """:func:`validate_model`, then the model's cross-field ``checks`` (``(path, message)`` pairs).
+
+    Raises:
+        ConfigError: every problem, field errors first, each with its field path.
+    """
+    valid = validate_model(model, data, file)
+    problems = [Problem(file, path, message) for path, message in checks(valid)]
+    if problems:
+        raise ConfigError(problems)
+    return valid
 
 
 # --- scenarios ----------------------------------------------------------------------------------

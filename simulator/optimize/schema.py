@@ -18,9 +18,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, PrivateAttr, model_validator
 
-from simulator.config.errors import ConfigError, Problem
 from simulator.config.experiment_schema import DottedPath, Overrides
-from simulator.config.loading import read_yaml, validate_model
+from simulator.config.loading import read_yaml, validate_checked
 from simulator.config.schema import Id, Model
 
 #: ``KPI >= number`` or ``KPI <= number``.
@@ -255,11 +254,7 @@ def parse_optimization(
     Raises:
         ConfigError: with every problem found, each naming the field path.
     """
-    opt = validate_model(Optimization, data, file)
-    assert isinstance(opt, Optimization)
-    problems = [Problem(file, path, message) for path, message in cross_check(opt)]
-    if problems:
-        raise ConfigError(problems)
+    opt = validate_checked(Optimization, data, file, cross_check)
     opt._folder = folder
     return opt
 
