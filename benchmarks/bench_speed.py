@@ -18,6 +18,9 @@ What it measures, all in this one process unless said otherwise:
 3. the ideal (r, Q) chain, the baseline, the customer scenario, the flagship scenario and its VMI
    variant, scaled to about N orders each: microseconds per order, bare-event costs per order,
    and Python calls per order (cProfile's call count at N/4, which machine load does not move);
+   each scenario's own mean queue length is sampled too, and the unit timed again at that
+   length: the targets are judged against that unit (a heap of 4 events costs less per event
+   than one of 2,000, and the scenarios' own queues hold from 4 to about 250);
 4. peak RSS of fresh processes at N/10 and N orders (trace off): flat in orders (baseline) and in
    simulated days (rq_poisson has 2 orders a day, so its N orders span N/2 days);
 5. model build time (specs and wiring, not YAML validation) at 10, 100 and 1,000 products and
@@ -171,6 +174,28 @@ def run_scenario(key: str, orders: int, profile: bool = False) -> tuple[float, i
     return seconds, made, calls
 
 
+def mean_queue(key: str, orders: int = 20_000) -> float:
+    """Mean number of events waiting in the scenario's own SimPy queue, sampled every 0.05 day.
+
+    The bare-event unit is timed again at this length: a heap of a few events (the ideal (r, Q)
+    chain) costs less per event than one of hundreds (one pending order per customer).
+    """
+    from simulator.model import Model
+
+    model = Model(scaled(key, orders))
+    env = model.env
+    sizes: list[int] = []
+
+    def sample():
+        while True:
+            sizes.append(len(env._queue) - 1)  # less the sampler's own timeout
+            yield env.timeout(0.05)
+
+    env.process(sample())
+    model.run()
+    return sum(sizes) / len(sizes)
+
+
 # -- 4. memory in fresh processes ---------------------------------------------------------------
 
 
@@ -281,11 +306,12 @@ def benchmark(n: int, memory: bool, experiment: bool) -> dict:
     doc["bare_us"] = unit
     doc["bare_empty_queue_us"] = empty
     lean_s, lean_n = best_of(REPS, lambda: lean_rq(n))
-    rows = [["bare event, 2,000 pending (unit)", f"{unit:.3f}", "1.00", "", ""]]
-    rows.append(["bare event, empty queue", f"{empty:.3f}", f"{empty / unit:.2f}", "", ""])
+    rows = [["bare event, 2,000 pending (unit)", f"{unit:.3f}", "1.00", "", "", ""]]
+    rows.append(["bare event, empty queue", f"{empty:.3f}", f"{empty / unit:.2f}", "", "", ""])
     lean_us = lean_s / lean_n * 1e6
     doc["lean_rq_us"] = lean_us
-    rows.append(["lean SimPy (r, Q) model", f"{lean_us:.3f}", f"{lean_us / unit:.2f}", "", ""])
+    lean = f"{lean_us:.3f}"
+    rows.append(["lean SimPy (r, Q) model", lean, f"{lean_us / unit:.2f}", "", "", ""])
 
     scen = doc["scenarios"] = {}
     for key in SCENARIOS:
@@ -293,20 +319,27 @@ def benchmark(n: int, memory: bool, experiment: bool) -> dict:
         seconds, made = min((run_scenario(key, n)[:2] for _ in range(REPS)), key=lambda r: r[0])
         _, pmade, calls = run_scenario(key, n // 4, profile=True)
         us = seconds / made * 1e6
+        queue = mean_queue(key)
+        own, own_events = best_of(REPS, lambda q=queue: bare_events(n, max(1, round(q))))
+        own_unit = own / own_events * 1e6
         scen[key] = {
             "orders": made,
             "seconds": seconds,
             "us_per_order": us,
             "bare_per_order": us / unit,
+            "mean_queue": queue,
+            "own_queue_unit_us": own_unit,
+            "bare_per_order_own_queue": us / own_unit,
             "calls_per_order": calls / pmade,
             "target": TARGETS[key],
         }
-        verdict = "pass" if us / unit <= TARGETS[key] else "FAIL"
+        verdict = "pass" if us / own_unit <= TARGETS[key] else "FAIL"
         rows.append(
             [
                 f"{key} ({fmt_int(made)} orders)",
                 f"{us:.3f}",
                 f"{us / unit:.2f}",
+                f"{queue:.0f}: {own_unit:.3f} us, {us / own_unit:.2f}",
                 f"{calls / pmade:.1f}",
                 f"<= {TARGETS[key]} {verdict}",
             ]
@@ -321,7 +354,17 @@ def benchmark(n: int, memory: bool, experiment: bool) -> dict:
         f"\nN = {fmt_int(n)} orders; commit {doc['machine']['code']['commit']}; "
         f"load at start {doc['load_start']}\n"
     )
-    print_table(["case", "us/order", "bare events/order", "calls/order", "target"], rows)
+    print_table(
+        [
+            "case",
+            "us/order",
+            "bare events/order",
+            "own queue: unit, events/order",
+            "calls/order",
+            "target (own queue)",
+        ],
+        rows,
+    )
     if memory:
         print("\nPeak RSS, fresh process per run, trace off (MiB)\n")
         print_table(
