@@ -187,12 +187,15 @@ def _alive(pid: int) -> bool:
 
 
 def test_ctrl_c_stops_the_workers_at_once_and_keeps_what_was_stored(tmp_path):
-    exp = design(name="interrupted", horizon_days=3000, replications=20)
+    # long enough (80 runs of 60,000 orders) that a fast machine cannot finish in the second
+    # the test waits before pressing Ctrl-C
+    exp = design(name="interrupted", horizon_days=30000, replications=20)
     path = tmp_path / "interrupted.yaml"
     path.write_text(yaml.safe_dump(exp))
     out = tmp_path / "out"
+    command = ["experiment", str(path), "--out", str(out), "--max-events", "1e9"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "simulator", "experiment", str(path), "--out", str(out)],
+        [sys.executable, "-m", "simulator", *command],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
