@@ -55,14 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", metavar="SCENARIO")
     p.add_argument("--seed", type=int, help="root random seed (default: the scenario's)")
     p.add_argument("--days", type=float, help="simulated days after warm-up")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a scenario value, e.g. suppliers.acme.lead_time_days.mean=8 (repeatable)",
-    )
+    _add_set(p, "override a scenario value, e.g. suppliers.acme.lead_time_days.mean=8")
     p.add_argument(
         "--plan",
         choices=("replan", "frozen"),
@@ -88,14 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("experiment", metavar="EXPERIMENT")
     p.add_argument("--workers", type=int, help="worker processes (default: all cores; 1: serial)")
     p.add_argument("--replications", type=int, help="replications per design point")
-    p.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a value of the base scenario of every variant (repeatable)",
-    )
+    _add_set(p, "override a value of the base scenario of every variant")
     p.add_argument("--seed", type=int, help="root random seed (default: the experiment's)")
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/<name>/)")
     p.add_argument("--resume", action="store_true", help="keep stored runs, run the missing ones")
@@ -175,3 +161,15 @@ def _count(text: str) -> int:
     if not 1 <= value < float("inf"):
         raise argparse.ArgumentTypeError(f"must be a finite number >= 1, got {text}")
     return int(value)
+
+
+def _add_set(p: argparse.ArgumentParser, what: str) -> None:
+    """The repeatable ``--set PATH=VALUE`` of ``run`` and ``experiment`` (into ``overrides``)."""
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help=f"{what} (repeatable)",
+    )
