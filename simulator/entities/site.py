@@ -132,12 +132,16 @@ class SiteSource:
 
     def ship(self, order: Order) -> None:
         """The transfer is allocated: it rides the lane to the downstream site."""
+        up = self.upstream
+        if self.recorder.measuring and up.downstream is not None:
+            up.downstream.shipped_units += order.qty
+        self.ride(order)
+
+    def ride(self, order: Order) -> None:
+        """Carry ``order`` over the lane (cost, damage, transit) and deliver it at the end."""
         lane = self.lane
         units = order.qty
         damaged = lane.carry(units, units - order.defective) if lane.active else 0
-        up = self.upstream
-        if self.recorder.measuring and up.downstream is not None:
-            up.downstream.shipped_units += units
         transit = 0.0 if lane.instant else lane.transit()
         if transit > 0:
             Call(self.env, transit, self._arrive, (order, damaged), RECEIPT)
