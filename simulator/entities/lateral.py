@@ -50,6 +50,8 @@ class LateralRoute(SiteSource):
         self.own = own
         self.moved = recorder.product(lateral_key(own.key.split("/", 1)[0], own.pid, self.id))
         self._link = Transfer(self, own)
+        # conservation counters over the whole run (never reset)
+        self.shipped_total = self.received_total = 0
 
     def order(
         self, receiver: Stock, units: int, order_cost: bool = True, lane=None, vmi=False
@@ -68,12 +70,14 @@ class LateralRoute(SiteSource):
 
     def ship(self, order: Order) -> None:
         """The sibling released the units: they ride the lateral lane to the site."""
+        self.shipped_total += order.qty
         if self.recorder.measuring:
             self.moved.shipped_units += order.qty
             self.moved.orders += 1
         self.ride(order)
 
     def _deliver(self, order: Order, damaged: int) -> None:
+        self.received_total += order.qty - damaged
         if self.recorder.measuring:
             self.moved.units_received += order.qty - damaged
         super()._deliver(order, damaged)
