@@ -194,3 +194,88 @@ def test_the_single_warehouse_has_no_siblings(tmp_path, capsys):
     capsys.readouterr()
     assert main(["validate", file]) == 2
     assert f"{file}: warehouse.lateral: " in capsys.readouterr().err
+
+
+def test_units_are_conserved_over_a_network_with_lateral_moves_and_substitutes(tmp_path):
+    """Every unit the network started with or bought is on a shelf, was handed to a customer
+    (counted from the trace, order by order), is on its way inside the network, or was damaged
+    on a lateral lane."""
+    carriers = [{"id": "van", "transit_days": 1, "damage_rate": 0.05, "cost_per_unit": 0.5}]
+    stores = []
+    for i in range(3):
+        siblings = [f"s{j}" for j in range(3) if j != i]
+        stores.append(
+            {
+                "id": f"s{i}",
+                "replenish_from": {"a": "hub", "b": "hub"},
+                "unmet_demand": ["backorder", "lost_sale"][i % 2],
+                "policies": {
+                    "a": {"type": "base_stock", "level": 2 + i},
+                    "b": {"type": "min_max", "min": 1, "max": 4, "review_days": 1},
+                },
+                "lateral": {"from": siblings, "carrier": "van", "keep": i % 2},
+            }
+        )
+    data = {
+        "name": "conservation",
+        "horizon_days": 150,
+        "warmup_days": 0,
+        "products": [
+            {
+                "id": "a",
+                "unit_cost": 1,
+                "price": 2,
+                "substitutes": [{"product": "b", "acceptance": 0.5}],
+            },
+            {"id": "b", "unit_cost": 1, "price": 3},
+        ],
+        "suppliers": [{"id": "v", "products": ["a", "b"], "lead_time_days": 3}],
+        "carriers": carriers,
+        "sites": [
+            {
+                "id": "hub",
+                "policies": {
+                    "a": {"type": "base_stock", "level": 8},
+                    "b": {"type": "base_stock", "level": 6},
+                },
+            },
+            *stores,
+        ],
+        "lanes": [{"origin": "hub", "destination": f"s{i}", "transit_days": 2} for i in range(3)],
+        "customers": {
+            "segments": [
+                {
+                    "id": f"c{i}",
+                    "site": f"s{i}",
+                    "count": 1,
+                    "orders_per_customer_per_day": 1.5,
+                    "quantity": {"dist": "poisson", "mean": 1.5},
+                    "product_mix": {"a": 0.7, "b": 0.3},
+                    "promised_days": 2,
+                }
+                for i in range(3)
+            ]
+        },
+    }
+    result = run(tmp_path, data, trace=True)
+    model, doc = result.model, result.document
+    assert doc["kpis"]["substituted_orders"] > 0
+    assert sum(row["lateral_units_out"] for row in doc["by_site"].values()) > 0
+    hubs = model.sites["hub"].stocks.values()
+    below = [s for sid, node in model.sites.items() if sid != "hub" for s in node.stocks.values()]
+    routes = [r for f in model.fronts.values() for front in f.values() for r in front.routes]
+    # units handed to customers: released orders, and the allocated part of those still waiting
+    handed = sum(row[4] for row in result.trace if row[1] == "released" and not row[8])
+    handed += sum(o.qty - o.remaining for s in below for o in s.backlog)
+    lateral_in = sum(r.received_total for r in routes)
+    damaged = sum(s.rejected_total for s in below)  # only the van damages units
+    lateral_flying = sum(r.shipped_total for r in routes) - lateral_in - damaged
+    # transfers the hub allocated that have not arrived: what the stores have on order, less
+    # what still waits at the hub and what rides the van
+    waiting = sum(h.backorders for h in hubs)
+    transfers_flying = sum(s.on_order for s in below) - waiting - lateral_flying
+    assert damaged > 0 and lateral_flying >= 0 and transfers_flying >= 0
+    stocks = [*hubs, *below]
+    assert sum(s.initial for s in stocks) + sum(h.accepted_total for h in hubs) == (
+        sum(s.on_hand for s in stocks) + handed + transfers_flying + lateral_flying + damaged
+    )
