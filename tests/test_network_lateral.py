@@ -279,3 +279,14 @@ def test_units_are_conserved_over_a_network_with_lateral_moves_and_substitutes(t
     assert sum(s.initial for s in stocks) + sum(h.accepted_total for h in hubs) == (
         sum(s.on_hand for s in stocks) + handed + transfers_flying + lateral_flying + damaged
     )
+
+
+def test_the_network_figure_draws_lateral_lanes_between_siblings(tmp_path):
+    """A lateral lane joins two sites of one echelon: it is drawn, and moves neither site."""
+    from simulator.report.figures.network import network_of
+
+    data = copy.deepcopy(SIBLINGS)
+    data["sites"][1]["lateral"] = {"from": ["north"]}  # and back: a circle of siblings
+    net = network_of(run(tmp_path, data).document)
+    assert net.columns["north"] == net.columns["south"] == 1
+    assert ("south", "north", 6) in {(ln.origin, ln.destination, ln.units) for ln in net.lanes}
