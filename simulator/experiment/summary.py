@@ -63,6 +63,9 @@ class ExperimentResults:
     """The results folder, when one was written."""
     executed: int = 0
     """Runs simulated by this call (the others came from the store)."""
+    rerun: str = ""
+    """What this call re-used from the folder's store and what changed since the design stored
+    there ("" when the store held no run)."""
     seconds: float = 0.0
     """Wall-clock time of this call."""
     executor: dict[str, Any] = field(default_factory=dict)
