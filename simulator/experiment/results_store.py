@@ -40,9 +40,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from simulator.experiment.design import Design
 from simulator.experiment.identity import RunKey
 from simulator.io import dumps
-from simulator.store import Database, StoreError, open_store
+from simulator.store import Database, RunRecord, StoreError, open_store
 from simulator.version import __version__
 
 SCHEMA = 2
@@ -116,6 +117,25 @@ def stored_design(db: sqlite3.Connection) -> dict[str, Any] | None:
     """What the design last run in a schema 2 store was (``None`` for a new store)."""
     raw = dict(db.execute("SELECT key, value FROM meta")).get("design")
     return json.loads(raw) if raw else None
+
+
+def stored_records(
+    design: Design, get: Callable[[Iterable[RunKey]], Mapping[RunKey, Stored]], n: int
+) -> list[RunRecord]:
+    """The stored runs of the first ``n`` replications of the design, where they sit in it.
+
+    ``get`` looks run keys up in a store (:meth:`RunStore.get`, or :func:`lookup` on a
+    read-only connection).
+    """
+    keys = design.keys(n)
+    found = get(design.run_key(*k) for k in keys)
+    out = []
+    for v, p, r in keys:
+        key = design.run_key(v, p, r)
+        if key in found:
+            kpis, seconds = found[key]
+            out.append(RunRecord(v, p, r, key[1], kpis, dict(design.points[p]), seconds))
+    return out
 
 
 class RunStore(Database):

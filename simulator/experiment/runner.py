@@ -24,7 +24,7 @@ from simulator.experiment.design import Design, load_design
 from simulator.experiment.executors import Task, distributed_module, make_executor
 from simulator.experiment.folder import write_results_folder
 from simulator.experiment.identity import RunKey, changes
-from simulator.experiment.results_store import RunStore, Stored
+from simulator.experiment.results_store import RunStore, stored_records
 from simulator.experiment.summary import ExperimentResults, summarise
 from simulator.outputs import claim
 from simulator.runs import show_progress
@@ -139,25 +139,6 @@ def _missing(
         if key not in stored:
             wanted.setdefault(key, k)
     return list(wanted.values())
-
-
-def stored_records(
-    design: Design, get: Callable[[Iterable[RunKey]], Mapping[RunKey, Stored]], n: int
-) -> list[RunRecord]:
-    """The stored runs of the first ``n`` replications of the design, where they sit in it.
-
-    ``get`` looks run keys up in a store (:meth:`RunStore.get`, or :func:`lookup` on a
-    read-only connection).
-    """
-    keys = design.keys(n)
-    found = get(design.run_key(*k) for k in keys)
-    out = []
-    for v, p, r in keys:
-        key = design.run_key(v, p, r)
-        if key in found:
-            kpis, seconds = found[key]
-            out.append(RunRecord(v, p, r, key[1], kpis, dict(design.points[p]), seconds))
-    return out
 
 
 def execute(

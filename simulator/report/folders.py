@@ -254,8 +254,12 @@ def _legacy_records(store: Path, design: Any) -> list[RunRecord]:
 def _design_records(store: Path, design: Any) -> list[RunRecord]:
     """The runs of ``design`` a store holds (it may hold runs of other designs too)."""
     from simulator.experiment.identity import changes
-    from simulator.experiment.results_store import lookup, schema_of, stored_design
-    from simulator.experiment.runner import stored_records
+    from simulator.experiment.results_store import (
+        lookup,
+        schema_of,
+        stored_design,
+        stored_records,
+    )
 
     try:
         db = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
