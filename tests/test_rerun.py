@@ -180,3 +180,16 @@ def test_an_earlier_store_of_another_design_is_refused(tmp_path, capsys):
     assert "holding 6 runs of another design" in err and "choose another --out" in err
     with sqlite3.connect(tmp_path / "res" / "results.sqlite") as db:  # left as it was
         assert db.execute("SELECT COUNT(*) FROM runs WHERE variant = 'r8'").fetchone()[0] == 3
+
+
+def test_a_report_reads_an_earlier_store_without_changing_it(tmp_path, capsys):
+    from simulator.report.folders import read_experiment_folder
+
+    experiment(tmp_path, capsys, tiny())
+    folder = tmp_path / "res"
+    (folder / "results.sqlite").unlink()
+    _legacy_store(folder, load_design(folder / "experiment.yaml"), 0.25)
+    results = read_experiment_folder(folder).results
+    assert {row["mean"] for row in results.summary} == {0.25}
+    with sqlite3.connect(folder / "results.sqlite") as db:  # still the earlier schema
+        assert db.execute("SELECT COUNT(*) FROM runs WHERE variant = 'r10'").fetchone()[0] == 3
