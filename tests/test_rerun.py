@@ -138,6 +138,20 @@ def test_a_variant_that_resolves_to_the_baseline_shares_its_runs(tmp_path, capsy
     assert other.run_key("plain", 0, 2) != design.run_key("plain", 0, 2)
 
 
+def test_a_new_name_description_or_currency_reuses_every_run(tmp_path, capsys):
+    """What only labels a scenario (its name, description, currency) changes no number."""
+    base = yaml.safe_load(RQ.read_text())
+    relabelled = {**base, "name": "renamed", "description": "same chain", "currency": "EUR"}
+    other = tmp_path / "relabelled.yaml"
+    other.write_text(yaml.safe_dump(relabelled, sort_keys=False))
+    experiment(tmp_path, capsys, tiny())
+    text = experiment(tmp_path, capsys, tiny(scenario=str(other)))
+    assert "6 runs re-used, 0 to run" in text
+    changed = {**relabelled, "warehouse": {**base["warehouse"], "initial_stock": {"item": 3}}}
+    other.write_text(yaml.safe_dump(changed, sort_keys=False))
+    assert "0 runs re-used, 6 to run" in experiment(tmp_path, capsys, tiny(scenario=str(other)))
+
+
 def test_a_new_dotted_kpi_reruns_the_runs_that_lack_it(tmp_path, capsys):
     experiment(tmp_path, capsys, tiny())
     more = tiny(kpis=["fill_rate", "by_product.item.fill_rate"])

@@ -5,10 +5,10 @@ A run's numbers are a function of three things only: the fully resolved scenario
 overrides, the sweep point and a frozen plan's pinned numbers, defaults filled in), the root
 seed and the replication index; every random stream derives from (seed, replication, stream
 name). So a run is stored under ``(scenario key, seed, replication)``, where the scenario key is
-the SHA-256 of the resolved scenario and the simulator version. Two designs that share a
-(variant, sweep point) share its runs, whatever else changed; a variant that did not change keeps
-its runs, and replication r of it still meets replication r of every other design point
-(common random numbers).
+the SHA-256 of the resolved scenario (less its name, description and currency) and the
+simulator version. Two designs that share a (variant, sweep point) share its runs, whatever else
+changed; a variant that did not change keeps its runs, and replication r of it still meets
+replication r of every other design point (common random numbers).
 
 :func:`describe` writes a design down in the few terms a person changes (seed, base scenario,
 variants, sweep values, replications, version), and :func:`changes` names the differences
@@ -29,6 +29,9 @@ from simulator.version import __version__
 
 #: Most values or paths a change names before it says how many more there are.
 SHOWN = 4
+
+#: Top-level scenario keys that only label it: no number of a run depends on them.
+LABELS = ("name", "description", "currency")
 
 RunKey = tuple[str, int, int]
 """A run's identity: (scenario key, root seed, replication index)."""
@@ -55,8 +58,12 @@ def canonical(data: Any) -> str:
 
 
 def scenario_key(scenario: BaseModel) -> str:
-    """The SHA-256 of a resolved scenario and the simulator version: what a run simulates."""
-    text = canonical({"scenario": _plain(scenario), "version": __version__})
+    """The SHA-256 of a resolved scenario and the simulator version: what a run simulates.
+
+    The scenario's labels (:data:`LABELS`) are left out: renaming a scenario re-uses its runs.
+    """
+    plain = {k: v for k, v in _plain(scenario).items() if k not in LABELS}
+    text = canonical({"scenario": plain, "version": __version__})
     return hashlib.sha256(text.encode()).hexdigest()
 
 
