@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import matplotlib
+
 from simulator.report import figures as F
 from simulator.report import numbers
 
@@ -44,12 +46,29 @@ class FigureItem:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
+#: SVG text stays text (``svg.fonttype: none``): no glyph outlines to write, smaller files, and
+#: words a reader can select and search (the viewer's sans-serif font draws them).
+SVG_STYLE = {"svg.fonttype": "none"}
+
+
 def png_bytes(figure: Any, dpi: int = DPI, fmt: str = "png") -> bytes:
     """A matplotlib figure as PNG bytes (or ``fmt``: ``"svg"``)."""
     buf = io.BytesIO()
     metadata = {"Software": None} if fmt == "png" else {"Creator": None, "Date": None}
-    figure.savefig(buf, format=fmt, dpi=dpi, metadata=metadata)
+    with matplotlib.rc_context(SVG_STYLE if fmt == "svg" else {}):
+        figure.savefig(buf, format=fmt, dpi=dpi, metadata=metadata)
     return buf.getvalue()
+
+
+def figure_bytes(figure: Any) -> tuple[bytes, bytes]:
+    """The figure as PNG and as SVG, laid out once.
+
+    The PNG is drawn first (with its layout engine, if any); the layout is then kept as it is
+    (``set_layout_engine("none")``), so the SVG is drawn without measuring everything again.
+    """
+    png = png_bytes(figure)
+    figure.set_layout_engine("none")
+    return png, png_bytes(figure, fmt="svg")
 
 
 def _item(fid: str, title: str, caption: str, alt: str, make: Callable[[], Any]) -> FigureItem:
@@ -62,7 +81,7 @@ def _item(fid: str, title: str, caption: str, alt: str, make: Callable[[], Any])
         warnings.filterwarnings("ignore", category=RuntimeWarning, module="matplotlib")
         warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
         figure = make()
-        png, svg = png_bytes(figure), png_bytes(figure, fmt="svg")
+        png, svg = figure_bytes(figure)
     return FigureItem(fid, title, caption, alt, png, svg)
 
 

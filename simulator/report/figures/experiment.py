@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from simulator import kpis as registry
 from simulator.report import numbers
-from simulator.report.figures.common import COLOURS, format_axis, new_figure, num, plain
+from simulator.report.figures.common import COLOURS, fixed_grid, format_axis, num, plain
 
 
 def experiment_kpis(rows: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -155,9 +155,14 @@ def comparison_figure(
     conf = confidence_text(summary)
     by = {(str(r["variant"]), str(r["kpi"])): r for r in summary}
     cmp = {(str(r["variant"]), str(r["kpi"])): r for r in comparison}
-    fig = new_figure(10 if others else 6, 1.0 + 2.3 * len(kpis))
-    axes = fig.subplots(
-        len(kpis), 2 if others else 1, squeeze=False, width_ratios=[1.15, 1] if others else None
+    fig, axes = fixed_grid(
+        10 if others else 6,
+        1.2 + 2.6 * len(kpis),
+        len(kpis),
+        2 if others else 1,
+        margins=(0.95, 0.25, 0.75, 0.55),
+        gaps=(0.95, 0.95),
+        width_ratios=[1.15, 1] if others else None,
     )
     _explain(fig, base, conf, bool(others))
     for row_axes, kpi in zip(axes, kpis, strict=True):
@@ -270,8 +275,15 @@ def sweep_figure(
     by = {(str(r["variant"]), r["point"], str(r["kpi"])): r for r in summary}
     cmp = {(str(r["variant"]), r["point"], str(r["kpi"])): r for r in comparison}
     points = sorted(xs, key=lambda p: xs[p])
-    fig = new_figure(10 if others else 6, 1.0 + 2.5 * len(kpis))
-    axes = fig.subplots(len(kpis), 2 if others else 1, squeeze=False, sharex=True)
+    fig, axes = fixed_grid(
+        10 if others else 6,
+        1.6 + 2.5 * len(kpis) + (0 if numeric else 0.6),
+        len(kpis),
+        2 if others else 1,
+        margins=(0.95, 0.25, 0.75, 0.75 if numeric else 1.35),
+        gaps=(0.6, 0.95),
+        sharex=True,
+    )
     _explain(fig, base, conf, bool(others))
     for row_axes, kpi in zip(axes, kpis, strict=True):
         ax = row_axes[0]
