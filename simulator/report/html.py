@@ -26,18 +26,14 @@ import jinja2
 
 from simulator.io import atomic_write_bytes, atomic_write_text
 from simulator.outputs import FIGURES_DIR, check_figures, check_folder
+from simulator.report.experiment_gallery import experiment_colours, experiment_figures
 from simulator.report.experiment_page import experiment_page
 from simulator.report.folders import (
     ReportError,
     read_experiment_folder,
     read_run_folder,
 )
-from simulator.report.gallery import (
-    FigureItem,
-    experiment_colours,
-    experiment_figures,
-    run_figures,
-)
+from simulator.report.gallery import FigureItem, run_figures
 from simulator.report.run_page import run_page
 from simulator.store import STORE_NAME
 from simulator.version import __version__
@@ -103,7 +99,7 @@ def write_run_report(folder: str | Path) -> Path:
         ReportError: the folder has no readable result document.
     """
     run = read_run_folder(folder)
-    items, notes = run_figures(run.document, run.trace)
+    items, notes = run_figures(run.document, run.trace, run.customer_days)
     run.trace = None  # long traces: free the rows before the page is rendered
     write_figures(folder, items)
     html = render("run.html", run_page(run, items, notes))

@@ -10,12 +10,14 @@ function raises ``ValueError`` when the data hold nothing it could draw (e.g. th
 of a run whose customers never churn).
 
 One module per story: :mod:`.inventory` (stock and the bullwhip, from the trace),
-:mod:`.people` (customers and suppliers), :mod:`.network` (a network's sites and lanes),
-:mod:`.experiment` (comparison and sweep) and :mod:`.frontier` (service versus cost);
+:mod:`.people` (customers and suppliers), :mod:`.customer_days` (customers over time),
+:mod:`.network` (a network's sites and lanes), :mod:`.experiment` (comparison and sweep),
+:mod:`.frontier` (service versus cost) and :mod:`.story` (one replication per variant);
 :mod:`.common` holds what they share.
 """
 
 from simulator.report.figures.common import MAX_POINTS, new_figure, slug, thin
+from simulator.report.figures.customer_days import customer_days_figure, segment_days
 from simulator.report.figures.experiment import (
     baseline_variant,
     colours_of,
@@ -58,6 +60,7 @@ __all__ = [
     "colours_of",
     "comparison_figure",
     "confidence_text",
+    "customer_days_figure",
     "customer_figure",
     "daily_flows",
     "design_points",
@@ -74,6 +77,7 @@ __all__ = [
     "new_figure",
     "policy_levels",
     "scorecard_figure",
+    "segment_days",
     "slug",
     "sweep_figure",
     "sweep_parameters",
