@@ -26,6 +26,7 @@ from simulator.report.figures.inventory import REPLACEMENT
 from simulator.report.folders import (
     FIGURE_EVENTS,
     ReportError,
+    load_customer_days,
     load_trace,
     read_experiment_folder,
 )
@@ -526,6 +527,7 @@ def test_report_cli_on_a_run_folder(tmp_path, capsys):
         "fig-inventory-gadget",
         "fig-bullwhip",
         "fig-customers",
+        "fig-customer-days",
         "fig-churn-reasons",
         "fig-scorecard",
     ]
@@ -602,13 +604,14 @@ def test_report_escapes_text_and_does_without_a_trace(customer_run, tmp_path):
 
 
 def test_report_ids_are_stable(customer_run):
-    doc, trace, _ = customer_run
-    items, notes = run_figures(doc, trace)
+    doc, trace, folder = customer_run
+    items, notes = run_figures(doc, trace, load_customer_days(folder / "customers_daily.csv"))
     assert [i.id for i in items] == [
         "fig-inventory-widget",
         "fig-inventory-gadget",
         "fig-bullwhip",
         "fig-customers",
+        "fig-customer-days",
         "fig-churn-reasons",
         "fig-scorecard",
     ]

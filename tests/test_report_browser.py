@@ -49,6 +49,7 @@ RUN_FIGURES = [
     "fig-inventory-gadget",
     "fig-bullwhip",
     "fig-customers",
+    "fig-customer-days",
     "fig-churn-reasons",
     "fig-scorecard",
 ]
