@@ -447,7 +447,7 @@ def test_sweep_figure_plots_means_against_the_swept_value(sweep_experiment):
         (container,) = right.containers
         rows = [r for r in comparison if r["kpi"] == kpi]
         assert list(container.lines[0].get_ydata()) == [r["difference"] for r in rows]
-    assert axes[-1][0].get_xlabel() == param
+    assert axes[-1][0].get_xlabel() == "Service level, widget (0..1)"  # the path is in the caption
 
 
 def test_frontier_points_are_the_summary_means(sweep_experiment):

@@ -77,8 +77,8 @@ def experiment_figures(
             f"The sweep, one row per KPI. Left: each variant's mean at every sweep point with "
             f"its {conf} confidence interval. Right: each variant's paired difference from the "
             f"baseline {base} at every point, with its interval; where an interval does not "
-            "cross the dashed zero line the difference is significant."
-        )
+            "cross the dashed zero line the difference is significant. " + swept_text(params)
+        ).strip()
         items.append(
             item(
                 "fig-sweep",
@@ -121,6 +121,7 @@ def experiment_figures(
                 if len(points) > 1
                 else "Each point is a variant. "
             )
+            + swept_text(F.sweep_parameters(summary) if len(points) > 1 else [])
             + "Up and to the left is better: more service for less money; a point both lower "
             "and further right than another is dominated. The intervals here are each "
             "variant's own; whether two variants differ is the verdict's paired comparison."
@@ -135,6 +136,15 @@ def experiment_figures(
             )
         )
     return items, notes
+
+
+def swept_text(params: Sequence[str]) -> str:
+    """The swept parameters in words, each with its path in the scenario (for a caption)."""
+    if not params:
+        return ""
+    return (
+        "Swept: " + "; ".join(f"{F.parameter_label(p)} (scenario path {p})" for p in params) + ". "
+    )
 
 
 def experiment_colours(

@@ -40,6 +40,7 @@ from simulator.report.figures.inventory import (
     is_replacement,
     policy_levels,
 )
+from simulator.report.figures.labels import parameter_label, parameters_label
 from simulator.report.figures.network import is_network, network_figure, network_of
 from simulator.report.figures.people import (
     CUSTOMER_COUNTS,
@@ -75,6 +76,8 @@ __all__ = [
     "network_figure",
     "network_of",
     "new_figure",
+    "parameter_label",
+    "parameters_label",
     "policy_levels",
     "scorecard_figure",
     "segment_days",

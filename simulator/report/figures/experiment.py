@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from simulator import kpis as registry
 from simulator.report import numbers
 from simulator.report.figures.common import COLOURS, fixed_grid, format_axis, num, plain
+from simulator.report.figures.labels import parameter_label, parameters_label
 
 
 def experiment_kpis(rows: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -219,6 +220,10 @@ def sweep_x(
 ) -> tuple[dict[int, float], str, dict[int, str], bool]:
     """The x axis of a sweep: each point's position, the axis label, each point's label.
 
+    The axis label is the parameter's readable label with its unit
+    (:func:`~simulator.report.figures.labels.parameter_label`); the path itself is in the
+    figure's caption.
+
     The last value says whether x is the swept parameter itself (one numeric parameter) or
     the design point's index (several parameters, or values that are not numbers). Labels
     are plain text (:func:`~simulator.report.figures.common.plain`): a swept value is what a
@@ -234,11 +239,11 @@ def sweep_x(
         if all(v is not None for v in values.values()):
             labels = {p: plain(numbers.text(parameter, values[p])) for p in points}
             xs = {p: float(values[p]) for p in points}  # type: ignore[arg-type]
-            return xs, parameter, labels, True
+            return xs, plain(parameter_label(parameter)), labels, True
     labels = {
         p: plain(" / ".join(numbers.text(k, first[p].get(k)) for k in params) or p) for p in points
     }
-    names = " / ".join(k.rsplit(".", 1)[-1] for k in params)
+    names = plain(parameters_label(params))
     return (
         {p: float(p) for p in points},
         f"design point ({names})" if names else "point",
