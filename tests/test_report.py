@@ -543,8 +543,8 @@ def test_report_cli_on_a_run_folder(tmp_path, capsys):
 
 def test_report_cli_on_an_experiment_folder(plain_experiment, sweep_experiment, capsys):
     for (_, folder), figures in (
-        (plain_experiment, ["fig-comparison", "fig-frontier"]),
-        (sweep_experiment, ["fig-sweep", "fig-frontier"]),
+        (plain_experiment, ["fig-comparison", "fig-frontier", "fig-story"]),
+        (sweep_experiment, ["fig-sweep", "fig-frontier", "fig-story"]),
     ):
         assert main(["report", str(folder)]) == 0
         assert f"wrote {folder / 'report.html'}" in capsys.readouterr().out

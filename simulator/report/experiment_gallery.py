@@ -13,17 +13,21 @@ from typing import Any
 from simulator.report import figures as F
 from simulator.report import numbers
 from simulator.report.gallery import FigureItem, item
+from simulator.report.story import Story
 
 
 def experiment_figures(
     summary: Sequence[Mapping[str, Any]],
     comparison: Sequence[Mapping[str, Any]],
     colours: Mapping[str, str] | None = None,
+    stories: Sequence[Story] = (),
 ) -> tuple[list[FigureItem], list[str]]:
     """The figures of an experiment, and a note for each figure that could not be drawn.
 
     ``colours`` (variant -> colour, default :func:`experiment_colours`) is used by every figure,
-    so a variant has one colour on the whole page.
+    so a variant has one colour on the whole page. ``stories``: replication 0 of each variant
+    simulated again (:func:`simulator.report.story.replication_stories`), drawn as the last
+    figure.
     """
     items: list[FigureItem] = []
     notes: list[str] = []
@@ -135,7 +139,52 @@ def experiment_figures(
                 lambda: F.frontier_figure(summary, costs, service, colours=colours),
             )
         )
+    if stories:
+        items.append(story_item(stories, colours))
     return items, notes
+
+
+def story_item(stories: Sequence[Story], colours: Mapping[str, str]) -> FigureItem:
+    """Replication 0 of each variant over time, overlaid, with its words."""
+    seconds = sum(s.seconds for s in stories)
+    parts = []
+    for s in stories:
+        stock = ", ".join(
+            f"{pid} on hand {y.min():,.0f} to {y.max():,.0f}" for pid, (_, y) in s.on_hand.items()
+        )
+        if s.customer_days:
+            end, active, churned = F.story_customer_totals(s.customer_days)
+            stock += f"; active customers at the end {active[-1]:,.0f}, churned {churned[-1]:,.0f}"
+        parts.append(f"{s.variant}: {stock or 'nothing recorded'}")
+    alt = "Step lines over time, one per variant (" + "; ".join(parts) + ")."
+    network = any(not s.on_hand for s in stories)
+    caption = (
+        "One replication's story: replication 0 of each variant at the first design point, "
+        "simulated again for this page with the trace on (the same seed and streams as the "
+        f"stored run; {seconds:.1f} s for {len(stories)} variants). Each variant in its colour "
+        "of the page; one panel per product with the units on hand"
+        + (
+            ", then the active customers and the customers churned since the start"
+            if any(s.customer_days for s in stories)
+            else ""
+        )
+        + ". The variants saw the same demand, lead times and customers (common random "
+        "numbers): where the lines part, the variant made the difference. One replication is "
+        "an example, not a verdict: the verdict is the paired comparison over all of them."
+        + (
+            " In a network the stock per product is not drawn (the trace does not say which "
+            "site a level belongs to)."
+            if network
+            else ""
+        )
+    )
+    return item(
+        "fig-story",
+        "One replication per variant",
+        caption,
+        alt,
+        lambda: F.story_figure(stories, colours),
+    )
 
 
 def swept_text(params: Sequence[str]) -> str:

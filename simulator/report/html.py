@@ -35,6 +35,7 @@ from simulator.report.folders import (
 )
 from simulator.report.gallery import FigureItem, run_figures
 from simulator.report.run_page import run_page
+from simulator.report.story import replication_stories
 from simulator.store import STORE_NAME
 from simulator.version import __version__
 
@@ -111,7 +112,8 @@ def write_experiment_report(folder: str | Path) -> Path:
 
     Reads the runs in ``results.sqlite`` and summarises them again as the experiment does,
     with the design of ``experiment.yaml`` and ``scenario.yaml``; ``provenance.json`` is
-    optional.
+    optional. Replication 0 of each variant is simulated again, traced, for the story figure
+    (:mod:`simulator.report.story`).
 
     Returns:
         The path of ``report.html``.
@@ -122,7 +124,8 @@ def write_experiment_report(folder: str | Path) -> Path:
     experiment = read_experiment_folder(folder)
     results = experiment.results
     colours = experiment_colours(results.summary, results.comparison)  # one per variant
-    items, notes = experiment_figures(results.summary, results.comparison, colours)
+    stories = replication_stories(experiment.design, results.variants)
+    items, notes = experiment_figures(results.summary, results.comparison, colours, stories)
     write_figures(folder, items)
     html = render("experiment.html", experiment_page(experiment, items, notes, colours))
     return atomic_write_text(Path(folder) / REPORT_NAME, html)

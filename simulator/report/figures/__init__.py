@@ -49,6 +49,7 @@ from simulator.report.figures.people import (
     customer_figure,
     scorecard_figure,
 )
+from simulator.report.figures.story import story_customer_totals, story_figure
 
 __all__ = [
     "CUSTOMER_COUNTS",
@@ -82,6 +83,8 @@ __all__ = [
     "scorecard_figure",
     "segment_days",
     "slug",
+    "story_customer_totals",
+    "story_figure",
     "sweep_figure",
     "sweep_parameters",
     "thin",
