@@ -13,7 +13,7 @@ from simulator.experiment import run_experiment
 from simulator.report import figures as F
 from simulator.report.experiment_gallery import experiment_colours, experiment_figures
 from simulator.report.folders import read_experiment_folder
-from simulator.report.story import replication_stories
+from simulator.report.story import Story, replication_stories
 
 ROOT = Path(__file__).resolve().parents[1]
 CUSTOMERS = ROOT / "scenarios" / "customer_service.yaml"
@@ -94,3 +94,13 @@ def test_without_stories_there_is_no_story_figure(experiment):
     assert "fig-story" not in [i.id for i in items]
     with pytest.raises(ValueError, match="nothing|no stock"):
         F.story_figure([])
+
+
+def test_a_network_without_customers_who_remember_has_a_note_instead(experiment):
+    folder, stories = experiment
+    empty = [Story(s.variant, s.warmup) for s in stories]
+    items, notes = experiment_figures(
+        folder.results.summary, folder.results.comparison, stories=empty
+    )
+    assert "fig-story" not in [i.id for i in items]
+    assert any("No story of replication 0" in n for n in notes)

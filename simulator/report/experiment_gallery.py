@@ -139,8 +139,13 @@ def experiment_figures(
                 lambda: F.frontier_figure(summary, costs, service, colours=colours),
             )
         )
-    if stories:
+    if any(s.on_hand or s.customer_days for s in stories):
         items.append(story_item(stories, colours))
+    elif stories:
+        notes.append(
+            "No story of replication 0 per variant: in a network the trace does not say which "
+            "site a stock level belongs to, and these customers do not remember (behaviour: none)."
+        )
     return items, notes
 
 

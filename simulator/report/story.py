@@ -64,20 +64,35 @@ def _on_hand(trace: Sequence[Any], products: Sequence[str]) -> dict[str, tuple]:
     return out
 
 
+def _has_story(scenario: Any) -> bool:
+    """Whether a run of ``scenario`` has a story: one warehouse's stock, or customers who remember.
+
+    A network's trace does not say which site a stock level belongs to.
+    """
+    if scenario.warehouse is not None:
+        return True
+    return any(seg.behaviour is not None for seg in scenario.customers.segments)
+
+
 def replication_stories(
     design: Design, variants: Sequence[str], point: int = 0, replication: int = 0
 ) -> list[Story]:
     """Replication ``replication`` of each variant at design point ``point``, simulated again.
 
-    At most :data:`MAX_STORY_VARIANTS` variants, in the given order.
+    At most :data:`MAX_STORY_VARIANTS` variants, in the given order. A network whose customers
+    do not remember has nothing to tell: it is not simulated (its stories are empty).
     """
     from simulator.model import simulate
 
     stories = []
     for variant in list(variants)[:MAX_STORY_VARIANTS]:
+        scenario = design.scenarios[(variant, point)]
+        if not _has_story(scenario):
+            stories.append(Story(variant, float(scenario.warmup_days)))
+            continue
         start = time.perf_counter()
         result = simulate(
-            design.scenarios[(variant, point)],
+            scenario,
             seed=design.experiment.seed,
             replication=replication,
             trace=True,
