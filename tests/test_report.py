@@ -326,6 +326,11 @@ def test_customer_figure_bars_are_the_segment_figures(customer_run):
     ]
     assert counts.get_ylabel() == "customers"
     assert [t.get_text().split("\n")[0] for t in counts.get_xticklabels()] == list(segments)
+    # the legend names the KPIs as the registry labels them, with their units
+    assert [c.get_label() for c in rates.containers] == [
+        kpis.label("retention_rate"),
+        kpis.label("satisfaction_mean"),
+    ]
 
 
 def test_churn_reasons_figure_stacks_the_segments(customer_run):
