@@ -161,7 +161,7 @@ def comparison_figure(
         1.2 + 2.6 * len(kpis),
         len(kpis),
         2 if others else 1,
-        margins=(0.95, 0.25, 0.75, 0.55),
+        margins=(0.95, 0.25, 0.85, 0.55),
         gaps=(0.95, 0.95),
         width_ratios=[1.15, 1] if others else None,
     )
@@ -285,7 +285,7 @@ def sweep_figure(
         1.6 + 2.5 * len(kpis) + (0 if numeric else 0.6),
         len(kpis),
         2 if others else 1,
-        margins=(0.95, 0.25, 0.75, 0.75 if numeric else 1.35),
+        margins=(0.95, 0.25, 0.85, 0.75 if numeric else 1.35),
         gaps=(0.6, 0.95),
         sharex=True,
     )
