@@ -5,6 +5,7 @@ Run from the repository root:
     python benchmarks/bench_experiment.py                 # 100 replications, 2 workers
     python benchmarks/bench_experiment.py --replications 40 --workers 4
     python benchmarks/bench_experiment.py --save   # also write results/experiment-latest.json
+    python benchmarks/bench_experiment.py --report # seconds per figure of the experiment report
 
 The design is the baseline scenario (scenarios/baseline.yaml, both products, every stage on) as
 one variant, with its measured horizon shortened to 120 days (warm-up unchanged: 60 days) so that
@@ -26,6 +27,13 @@ The three ``runs.csv`` files are checked to be byte-identical.
 Parallel speed-up needs free cores: on a machine shared with other work it is capped by what the
 machine delivers, so the benchmark also times a pure CPU loop on 1 and on ``--workers`` processes
 before and after, and prints that ceiling next to the pool's speed-up.
+
+``--report`` measures the experiment report instead: the flagship experiment
+(``experiments/vmi_vs_safety_stock.yaml``, 12 KPIs, 2 variants) with ``--replications``
+replications (default 2 here) is run into a temporary folder, then ``report.html`` is written
+``--repeat`` times (default 3) and each figure timed from drawing to its PNG and SVG bytes, with
+the re-simulation of the story's replications on its own line; the fastest of the repeats is
+reported per figure (other work on the machine only ever adds time).
 """
 
 from __future__ import annotations
@@ -110,13 +118,72 @@ def machine_speed_up(workers: int) -> float:
     return workers * one / wall
 
 
+FLAGSHIP = ROOT / "experiments" / "vmi_vs_safety_stock.yaml"
+
+
+def report_seconds(replications: int, repeat: int) -> dict[str, float]:
+    """Seconds per figure of the flagship experiment's report (the fastest of ``repeat``)."""
+    from simulator import run_experiment
+    from simulator.report import experiment_gallery, story
+    from simulator.report.html import write_experiment_report
+
+    best: dict[str, float] = {}
+    draw, resimulate = experiment_gallery.item, story.replication_stories
+
+    def timed_item(fid, *args, **kwargs):
+        start = time.perf_counter()
+        out = draw(fid, *args, **kwargs)
+        seconds[fid] = time.perf_counter() - start
+        return out
+
+    def timed_stories(*args, **kwargs):
+        start = time.perf_counter()
+        out = resimulate(*args, **kwargs)
+        seconds["story: re-simulate replication 0 of each variant"] = time.perf_counter() - start
+        return out
+
+    experiment_gallery.item = timed_item
+    story.replication_stories = timed_stories
+    import simulator.report.html as html
+
+    html.replication_stories = timed_stories
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "flagship"
+        run_experiment(FLAGSHIP, replications=replications, out=out, progress=False)
+        for _ in range(repeat):
+            seconds: dict[str, float] = {}
+            start = time.perf_counter()
+            write_experiment_report(out)
+            seconds["whole report (figures, page, files)"] = time.perf_counter() - start
+            for k, v in seconds.items():
+                best[k] = min(best.get(k, v), v)
+    return best
+
+
+def main_report(replications: int, repeat: int) -> int:
+    """Print the seconds per figure of the flagship experiment's report."""
+    print(
+        f"flagship experiment report ({FLAGSHIP.relative_to(ROOT)}, {replications} replications), "
+        f"fastest of {repeat}; load average {os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
+    for name, seconds in report_seconds(replications, repeat).items():
+        print(f"{name:<55} {seconds:6.2f} s")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replications", type=int, default=100)
+    parser.add_argument("--replications", type=int, default=None)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask measurement")
     parser.add_argument("--save", action="store_true", help=f"write {RESULTS.relative_to(ROOT)}")
+    parser.add_argument("--report", action="store_true", help="time the experiment report")
+    parser.add_argument("--repeat", type=int, default=3, help="report writes (with --report)")
     args = parser.parse_args()
+    if args.report:
+        return main_report(args.replications or 2, args.repeat)
+    args.replications = args.replications or 100
 
     rows = []
     with tempfile.TemporaryDirectory() as folder:

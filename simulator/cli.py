@@ -111,8 +111,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         folder = write_run_folder(check_folder(args.out), scenario, result, args.argv, seconds)
         report = write_run_report(folder)
+        daily = "customers_daily.csv, " if result.customers_daily else ""
         print(
-            f"wrote {folder}/ (result.json, scenario.yaml, trace.csv, provenance.json, "
+            f"wrote {folder}/ (result.json, scenario.yaml, trace.csv, {daily}provenance.json, "
             f"{report.name} with its figures in figures/)",
             file=note,
         )

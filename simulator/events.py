@@ -18,6 +18,7 @@ import simpy
 from simpy.events import Event
 
 #: Priorities of events at the same simulated instant (lower first).
+DAY_END = -2  # a day's records: what happened before this instant, nothing at it
 WARMUP_END = -1
 RECEIPT = 0
 REVIEW = 1

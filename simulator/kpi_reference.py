@@ -75,7 +75,10 @@ def _customers_note() -> str:
         f"{_code(behaviour)} need customers who remember their experiences; with "
         "`behaviour: none` they are `null`, and so is `churn_reasons`. "
         f"{_code(kpis.needing('desk'))} also needs a `service_desk`, and "
-        f"{_code(kpis.needing('returns'))} needs `warehouse.returns`."
+        f"{_code(kpis.needing('returns'))} needs `warehouse.returns`. Each segment of the "
+        "result's `customers` section also counts its active customers per satisfaction band "
+        "at the end (`satisfaction_bands`), and a run folder has them day by day in "
+        "`customers_daily.csv` (see docs/customer-model.md)."
     )
     return textwrap.fill(text, width=99, break_on_hyphens=False) + "\n"
 

@@ -303,6 +303,8 @@ def _customers(
     if not rows:
         return None, None
     per = {sid: _segment(r) for sid, r in rec.segments.items()}
+    for sid, row in per.items():  # the satisfaction distribution at the end
+        row["satisfaction_bands"] = rec.customer_days.bands.get(sid)
     active = sum(r.active_customers_end for r in rows)
     satisfaction = sum(
         r.satisfaction_mean * r.active_customers_end for r in rows if r.active_customers_end

@@ -50,6 +50,9 @@ class RunResult:
     """Every event as a row (``Recorder.TRACE_COLUMNS``), when the run was traced."""
     model: Any = field(default=None, repr=False)
     """The model after the run (levels and counters), for tests and inspection."""
+    customers_daily: list[tuple] | None = None
+    """Each segment's customers per day (``simulator.customer_days.COLUMNS``), when customers
+    remember."""
 
     @property
     def kpis(self) -> dict[str, Any]:
@@ -213,7 +216,8 @@ class Model:
         """Run warm-up and horizon; close the records; measure."""
         self.env.run(until=self.end)
         self.recorder.close(self.end)
-        return RunResult(measure(self.recorder, self.spec), self.recorder.trace, self)
+        rec = self.recorder
+        return RunResult(measure(rec, self.spec), rec.trace, self, rec.customer_days.rows or None)
 
 
 def simulate(

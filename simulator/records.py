@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.customer_days import CustomerDays
 from simulator.orders import Order
 from simulator.series import DailySeries, DayBook, ForecastErrors
 
@@ -245,6 +246,7 @@ class Recorder:
         self.levels: dict[str, StockLevels] = {}
         self.plants: dict[str, dict[str, PlantTally]] = {}  # by supplier, then product
         self.segments: dict[str, SegmentSummary] = {}  # written at the end of the run
+        self.customer_days = CustomerDays()  # a row a day per segment of customers who remember
         self.forecasts: dict[str, ForecastErrors] = {}  # of the products whose policy forecasts
         self.open_orders: dict[int, Order] = {}
         self.not_yet_due: dict[str, int] = {}  # open orders at the end not yet due, by product

@@ -2,10 +2,10 @@
 
 A run folder holds everything needed to understand and repeat the run: ``result.json`` (the
 result document), ``scenario.yaml`` (the scenario as resolved, overrides applied),
-``trace.csv`` (every event) and ``provenance.json`` (package version, command, seed, time,
-platform). Every file is written atomically, after the run: a run stopped with Ctrl-C leaves
-nothing behind. On a terminal, a run that takes more than a moment shows its progress in
-simulated days.
+``trace.csv`` (every event), ``customers_daily.csv`` (customers per day, when they remember)
+and ``provenance.json`` (package version, command, seed, time, platform). Every file is written
+atomically, after the run: a run stopped with Ctrl-C leaves nothing behind. On a terminal, a run
+that takes more than a moment shows its progress in simulated days.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from simulator import customer_days
 from simulator.config import Scenario, load_scenario
 from simulator.io import write_csv, write_json, write_yaml
 from simulator.model import Model, RunResult
@@ -166,6 +167,8 @@ def write_run_folder(
     write_yaml(out / "scenario.yaml", scenario_data(scenario))
     if result.trace is not None:
         write_csv(out / "trace.csv", Recorder.TRACE_COLUMNS, result.trace)
+    if result.customers_daily is not None:
+        write_csv(out / customer_days.FILE_NAME, customer_days.COLUMNS, result.customers_daily)
     write_json(
         out / "provenance.json",
         provenance(

@@ -26,6 +26,7 @@ from simulator.report.figures.inventory import REPLACEMENT
 from simulator.report.folders import (
     FIGURE_EVENTS,
     ReportError,
+    load_customer_days,
     load_trace,
     read_experiment_folder,
 )
@@ -325,6 +326,11 @@ def test_customer_figure_bars_are_the_segment_figures(customer_run):
     ]
     assert counts.get_ylabel() == "customers"
     assert [t.get_text().split("\n")[0] for t in counts.get_xticklabels()] == list(segments)
+    # the legend names the KPIs as the registry labels them, with their units
+    assert [c.get_label() for c in rates.containers] == [
+        kpis.label("retention_rate"),
+        kpis.label("satisfaction_mean"),
+    ]
 
 
 def test_churn_reasons_figure_stacks_the_segments(customer_run):
@@ -450,7 +456,7 @@ def test_sweep_figure_plots_means_against_the_swept_value(sweep_experiment):
         (container,) = right.containers
         rows = [r for r in comparison if r["kpi"] == kpi]
         assert list(container.lines[0].get_ydata()) == [r["difference"] for r in rows]
-    assert axes[-1][0].get_xlabel() == param
+    assert axes[-1][0].get_xlabel() == "Service level, widget (0..1)"  # the path is in the caption
 
 
 def test_frontier_points_are_the_summary_means(sweep_experiment):
@@ -530,6 +536,7 @@ def test_report_cli_on_a_run_folder(tmp_path, capsys):
         "fig-inventory-gadget",
         "fig-bullwhip",
         "fig-customers",
+        "fig-customer-days",
         "fig-churn-reasons",
         "fig-scorecard",
     ]
@@ -545,8 +552,8 @@ def test_report_cli_on_a_run_folder(tmp_path, capsys):
 
 def test_report_cli_on_an_experiment_folder(plain_experiment, sweep_experiment, capsys):
     for (_, folder), figures in (
-        (plain_experiment, ["fig-comparison", "fig-frontier"]),
-        (sweep_experiment, ["fig-sweep", "fig-frontier"]),
+        (plain_experiment, ["fig-comparison", "fig-frontier", "fig-story"]),
+        (sweep_experiment, ["fig-sweep", "fig-frontier", "fig-story"]),
     ):
         assert main(["report", str(folder)]) == 0
         assert f"wrote {folder / 'report.html'}" in capsys.readouterr().out
@@ -606,13 +613,14 @@ def test_report_escapes_text_and_does_without_a_trace(customer_run, tmp_path):
 
 
 def test_report_ids_are_stable(customer_run):
-    doc, trace, _ = customer_run
-    items, notes = run_figures(doc, trace)
+    doc, trace, folder = customer_run
+    items, notes = run_figures(doc, trace, load_customer_days(folder / "customers_daily.csv"))
     assert [i.id for i in items] == [
         "fig-inventory-widget",
         "fig-inventory-gadget",
         "fig-bullwhip",
         "fig-customers",
+        "fig-customer-days",
         "fig-churn-reasons",
         "fig-scorecard",
     ]

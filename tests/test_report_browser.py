@@ -49,6 +49,7 @@ RUN_FIGURES = [
     "fig-inventory-gadget",
     "fig-bullwhip",
     "fig-customers",
+    "fig-customer-days",
     "fig-churn-reasons",
     "fig-scorecard",
 ]
@@ -195,12 +196,12 @@ def reports(tmp_path_factory):
         "experiment": (
             experiments["plain"],
             ["headline", "summary", "verdict", "kpis", "figures", "provenance"],
-            ["fig-comparison", "fig-frontier"],
+            ["fig-comparison", "fig-frontier", "fig-story"],
         ),
         "sweep": (
             experiments["sweep"],
             ["headline", "summary", "verdict", "kpis", "figures", "provenance"],
-            ["fig-sweep", "fig-frontier"],
+            ["fig-sweep", "fig-frontier", "fig-story"],
         ),
     }
 

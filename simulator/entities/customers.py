@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from simulator import behaviour
 from simulator.entities.carrier import Lane
-from simulator.events import DEMAND, Call
+from simulator.events import DAY_END, DEMAND, Call
 from simulator.orders import Order
 from simulator.records import Recorder, SegmentSummary
 from simulator.samplers import uniform_sampler
@@ -166,6 +166,8 @@ class BehaviouralSegment(SegmentDemand):
         super().__init__(env, spec, stocks, lane, recorder, order_ids)
         if beh.acquisition_per_day or beh.acquisition_per_promoter:
             Call(env, 0, self._acquisition_day, None, DEMAND)
+        recorder.customer_days.start(self.id, count)
+        Call(env, 1.0, self._day_end, None, DAY_END)
 
     # -- statistics --------------------------------------------------------------------------
 
@@ -323,9 +325,21 @@ class BehaviouralSegment(SegmentDemand):
 
     # -- results -----------------------------------------------------------------------------
 
+    def _day_end(self, event: Call | None = None) -> None:
+        """A day is over: its customers go on record (one row a day, nothing per order)."""
+        active, days = self.active, self.recorder.customer_days
+        days.record(
+            self.env.now, self.id, len(active), len(self.orders_of), self.promoters, self.detractors
+        )
+        if event is not None:
+            Call(self.env, 1.0, self._day_end, None, DAY_END)
+
     def _close(self, end: float) -> None:
         """End of the run: write this segment's summary into the recorder."""
+        self._day_end()  # the last day, when the run ends before it does
         active = self.active
+        sat = self.satisfaction
+        self.recorder.customer_days.record_end(self.id, map(sat.__getitem__, active), len(active))
         self.recorder.segments[self.id] = SegmentSummary(
             active_customers_end=len(active),
             new_customers=self.new,

@@ -14,8 +14,9 @@ from typing import Any
 from simulator import kpis as registry
 from simulator.report import figures as F
 from simulator.report import numbers
+from simulator.report.experiment_gallery import experiment_colours
 from simulator.report.folders import ExperimentFolder
-from simulator.report.gallery import FigureItem, experiment_colours
+from simulator.report.gallery import FigureItem
 from simulator.report.layout import (
     Cell,
     Row,

@@ -1,8 +1,9 @@
 """Reading a results folder for a report: typed data from known files, never sniffed text.
 
 A run folder gives its result document (``result.json``), its resolved scenario
-(``scenario.yaml``), its provenance (``provenance.json``) and its event trace (``trace.csv``,
-read by the trace's declared columns, :data:`TRACE_COLUMNS`). An experiment folder gives its runs
+(``scenario.yaml``), its provenance (``provenance.json``), its event trace (``trace.csv``,
+read by the trace's declared columns, :data:`TRACE_COLUMNS`) and its customers per day
+(``customers_daily.csv``). An experiment folder gives its runs
 from the results store (``results.sqlite``), and its summary and paired comparisons are computed
 again from them by the experiment's own summary function, with the design read from the
 folder's ``experiment.yaml`` and ``scenario.yaml``: the CSV tables are for people and other
@@ -22,12 +23,16 @@ from pathlib import Path
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
+from simulator import customer_days
 from simulator.config import safe_yaml
 from simulator.config.errors import ConfigError
 from simulator.store import STORE_NAME, RunRecord, describe_change
 
 if TYPE_CHECKING:
     from simulator.experiment import Design, ExperimentResults
+
+#: The columns of ``customers_daily.csv`` (:mod:`simulator.customer_days`).
+CUSTOMER_DAY_COLUMNS = customer_days.COLUMNS
 
 #: Trace events the figures use; other events (deliveries, ...) are not loaded.
 FIGURE_EVENTS = frozenset(
@@ -155,6 +160,32 @@ def load_trace(path: str | Path, events: Collection[str] | None = None) -> list[
     return rows
 
 
+def load_customer_days(path: str | Path) -> list[tuple]:
+    """The rows of a ``customers_daily.csv`` as typed tuples in :data:`CUSTOMER_DAY_COLUMNS` order.
+
+    Columns are found by their header names; the segment is text, every other cell a count.
+    """
+    path = Path(path)
+    try:
+        fh = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ReportError(path, f"cannot read: {exc}") from None
+    rows = []
+    with fh:
+        reader = csv.reader(fh)
+        where = {name: i for i, name in enumerate(next(reader, None) or [])}
+        missing = [n for n in CUSTOMER_DAY_COLUMNS if n not in where]
+        if missing:
+            raise ReportError(path, f"not a daily customer table: no column {', '.join(missing)}")
+        index = [(where[n], str if n == "segment" else int) for n in CUSTOMER_DAY_COLUMNS]
+        for line, cells in enumerate(reader, start=2):
+            try:
+                rows.append(tuple(read(cells[i]) for i, read in index))
+            except (ValueError, IndexError) as exc:
+                raise ReportError(path, f"line {line}: {exc}") from None
+    return rows
+
+
 # --- folders ------------------------------------------------------------------------------------
 
 
@@ -170,6 +201,8 @@ class RunFolder:
     """Who made the run (empty without ``provenance.json``)."""
     trace: list[tuple] | None
     """The trace rows the figures need (:data:`FIGURE_EVENTS`), or ``None`` without a trace."""
+    customer_days: list[tuple] | None = None
+    """The rows of ``customers_daily.csv``, or ``None`` without one."""
 
 
 def read_run_folder(folder: str | Path) -> RunFolder:
@@ -186,11 +219,13 @@ def read_run_folder(folder: str | Path) -> RunFolder:
     if not isinstance(document, dict) or not isinstance(document.get("kpis"), dict):
         raise ReportError(path, "not a result document: no kpis")
     trace_path = folder / "trace.csv"
+    days_path = folder / customer_days.FILE_NAME
     return RunFolder(
         document,
         _optional(read_yaml, folder / "scenario.yaml"),
         _optional(read_json, folder / "provenance.json"),
         load_trace(trace_path, FIGURE_EVENTS) if trace_path.is_file() else None,
+        load_customer_days(days_path) if days_path.is_file() else None,
     )
 
 

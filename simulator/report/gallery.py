@@ -1,8 +1,9 @@
-"""Which figures a report shows, each with a stable id, a title, a caption and an alt text.
+"""Which figures a run report shows, each with a stable id, a title, a caption and an alt text.
 
-:func:`run_figures` and :func:`experiment_figures` draw every figure that the data allow (with
-:mod:`simulator.report.figures`) and keep each one's PNG bytes, and say in a note why an expected
-figure is absent. The words around a figure are plain text; the page escapes them.
+:func:`run_figures` draws every figure that the data allow (with :mod:`simulator.report.figures`)
+and keeps each one's PNG and SVG bytes (:func:`item`), and says in a note why an expected figure
+is absent; :mod:`simulator.report.experiment_gallery` does the same for an experiment. The words
+around a figure are plain text; the page escapes them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import matplotlib
+
+from simulator.customer_days import FILE_NAME as CUSTOMER_DAYS_FILE
 from simulator.report import figures as F
 from simulator.report import numbers
 
@@ -44,15 +48,32 @@ class FigureItem:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
+#: SVG text stays text (``svg.fonttype: none``): no glyph outlines to write, smaller files, and
+#: words a reader can select and search (the viewer's sans-serif font draws them).
+SVG_STYLE = {"svg.fonttype": "none"}
+
+
 def png_bytes(figure: Any, dpi: int = DPI, fmt: str = "png") -> bytes:
     """A matplotlib figure as PNG bytes (or ``fmt``: ``"svg"``)."""
     buf = io.BytesIO()
     metadata = {"Software": None} if fmt == "png" else {"Creator": None, "Date": None}
-    figure.savefig(buf, format=fmt, dpi=dpi, metadata=metadata)
+    with matplotlib.rc_context(SVG_STYLE if fmt == "svg" else {}):
+        figure.savefig(buf, format=fmt, dpi=dpi, metadata=metadata)
     return buf.getvalue()
 
 
-def _item(fid: str, title: str, caption: str, alt: str, make: Callable[[], Any]) -> FigureItem:
+def figure_bytes(figure: Any) -> tuple[bytes, bytes]:
+    """The figure as PNG and as SVG, laid out once.
+
+    The PNG is drawn first (with its layout engine, if any); the layout is then kept as it is
+    (``set_layout_engine("none")``), so the SVG is drawn without measuring everything again.
+    """
+    png = png_bytes(figure)
+    figure.set_layout_engine("none")
+    return png, png_bytes(figure, fmt="svg")
+
+
+def item(fid: str, title: str, caption: str, alt: str, make: Callable[[], Any]) -> FigureItem:
     """Draw a figure, keep only its PNG and SVG bytes (the Figure itself is freed).
 
     Values near the largest float (a reorder point of 1e308) make matplotlib's tick and layout
@@ -62,14 +83,19 @@ def _item(fid: str, title: str, caption: str, alt: str, make: Callable[[], Any])
         warnings.filterwarnings("ignore", category=RuntimeWarning, module="matplotlib")
         warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
         figure = make()
-        png, svg = png_bytes(figure), png_bytes(figure, fmt="svg")
+        png, svg = figure_bytes(figure)
     return FigureItem(fid, title, caption, alt, png, svg)
 
 
 def run_figures(
-    document: Mapping[str, Any], trace: Sequence[Any] | None
+    document: Mapping[str, Any],
+    trace: Sequence[Any] | None,
+    customer_days: Sequence[Sequence[Any]] | None = None,
 ) -> tuple[list[FigureItem], list[str]]:
-    """The figures of a run, and a note for each figure that could not be drawn and why."""
+    """The figures of a run, and a note for each figure that could not be drawn and why.
+
+    ``customer_days``: the rows of ``customers_daily.csv`` (``RunResult.customers_daily``).
+    """
     items: list[FigureItem] = []
     notes: list[str] = []
     products = list(document.get("by_product") or document.get("policies") or {})
@@ -119,7 +145,7 @@ def run_figures(
                 "band is the warm-up, left out of every KPI."
             )
             items.append(
-                _item(
+                item(
                     f"fig-inventory-{F.slug(pid)}",
                     f"Inventory of {pid}",
                     caption,
@@ -145,7 +171,7 @@ def run_figures(
                 "over the variance of the blue one (1: orders as smooth as demand)."
             )
             items.append(
-                _item(
+                item(
                     "fig-bullwhip",
                     "Orders versus demand (bullwhip)",
                     caption,
@@ -175,7 +201,7 @@ def run_figures(
             "recorded at the end of the run, not over time."
         )
         items.append(
-            _item(
+            item(
                 "fig-customers",
                 "Customers",
                 caption,
@@ -183,6 +209,13 @@ def run_figures(
                 lambda: F.customer_figure(document),
             )
         )
+        if customer_days:
+            items.append(customer_days_item(customer_days, document.get("warmup_days")))
+        else:
+            notes.append(
+                f"No {CUSTOMER_DAYS_FILE} in this folder: no customers over time (runs "
+                "written by supplysim run ... --out DIR have it when customers remember)."
+            )
         reasons = document.get("churn_reasons") or {}
         if reasons:
             alt = "Horizontal bars of churned customers per reason: " + ", ".join(
@@ -196,7 +229,7 @@ def run_figures(
                 "have left anyway). A customer can have several reasons."
             )
             items.append(
-                _item(
+                item(
                     "fig-churn-reasons",
                     "Churn reasons",
                     caption,
@@ -227,7 +260,7 @@ def run_figures(
             "is the weighted mean of the parts, with the weights in the legend."
         )
         items.append(
-            _item(
+            item(
                 "fig-scorecard",
                 "Supplier scorecard",
                 caption,
@@ -236,6 +269,35 @@ def run_figures(
             )
         )
     return items, notes
+
+
+def customer_days_item(rows: Sequence[Sequence[Any]], warmup: float | None) -> FigureItem:
+    """Each segment's customers per day, with its words."""
+    days = F.segment_days(rows)
+    alt = "Three panels per segment over time; " + "; ".join(
+        f"{name}: {len(d['day'])} days, active customers from {d['active'].min():,.0f} to "
+        f"{d['active'].max():,.0f} (at the end {d['active'][-1]:,.0f}), up to "
+        f"{d['new'].max():,.0f} new and {d['churned'].max():,.0f} churned in a day, "
+        f"{d['promoters'][-1]:,.0f} promoters and {d['detractors'][-1]:,.0f} detractors at "
+        "the end"
+        for name, d in days.items()
+    )
+    caption = (
+        "Customers over time, one column per segment, warm-up shaded. Top: active customers at "
+        "the end of each day. Middle: customers won (up, green) and lost (down, red) each day. "
+        "Bottom: the active customers by their last survey answer: promoters (9-10, green), "
+        "detractors (0-6, red), and the rest (7-8, or not asked yet). A falling top line with "
+        "red bars is churn outrunning word of mouth; a growing red band warns of it before the "
+        "customers leave. The satisfaction of every customer at the end is counted per band in "
+        "the result's customers table (satisfaction_bands)."
+    )
+    return item(
+        "fig-customer-days",
+        "Customers over time",
+        caption,
+        alt,
+        lambda: F.customer_days_figure(rows, warmup),
+    )
 
 
 def _network_item(document: Mapping[str, Any]) -> FigureItem:
@@ -254,137 +316,4 @@ def _network_item(document: Mapping[str, Any]) -> FigureItem:
         "arrow moved nothing. The arrows into the customers carry each site's customer orders. "
         "Colours say what a site is: distribution centre, warehouse or store."
     )
-    return _item("fig-network", "Network", caption, alt, lambda: F.network_figure(document))
-
-
-def experiment_figures(
-    summary: Sequence[Mapping[str, Any]],
-    comparison: Sequence[Mapping[str, Any]],
-    colours: Mapping[str, str] | None = None,
-) -> tuple[list[FigureItem], list[str]]:
-    """The figures of an experiment, and a note for each figure that could not be drawn.
-
-    ``colours`` (variant -> colour, default :func:`experiment_colours`) is used by every figure,
-    so a variant has one colour on the whole page.
-    """
-    items: list[FigureItem] = []
-    notes: list[str] = []
-    if not summary:
-        return items, ["The summary is empty: no figures."]
-    kpis = F.experiment_kpis(summary)
-    variants = F.experiment_variants(summary)
-    points = sorted({r["point"] for r in summary})
-    base = F.baseline_variant(comparison, variants)
-    colours = colours or experiment_colours(summary, comparison)
-    conf = F.confidence_text(summary)
-    verdicts = [
-        f"{r['variant']} {r['kpi']} {r['verdict'] or 'n/a'}"
-        for r in comparison
-        if r["point"] == points[0]
-    ]
-    if len(points) == 1:
-        alt = (
-            f"One row of panels per KPI ({', '.join(kpis)}): means with {conf} confidence "
-            f"intervals of {', '.join(variants)}; paired differences from {base} with their "
-            "intervals and a zero line"
-            + (f"; verdicts: {', '.join(verdicts)}." if verdicts else ".")
-        )
-        caption = (
-            f"The comparison, one row per KPI. Left: each variant's mean with its {conf} "
-            "confidence interval (the baseline is the square). Right: each variant's paired "
-            f"difference from the baseline {base} (variant − baseline, replication by "
-            "replication, on the same simulated demand) with its interval. An interval that "
-            "does not cross the dashed zero line is a significant difference: green when it "
-            "is better, red when worse, grey when the KPI has no better direction; a hollow "
-            "marker is not significant."
-        )
-        items.append(
-            _item(
-                "fig-comparison",
-                "Comparison with the baseline",
-                caption,
-                alt,
-                lambda: F.comparison_figure(summary, comparison, kpis, points[0], colours),
-            )
-        )
-    else:
-        params = F.sweep_parameters(summary)
-        alt = (
-            f"One row of panels per KPI ({', '.join(kpis)}) against the sweep "
-            f"({', '.join(params) or 'design point'}, {len(points)} points): means with {conf} "
-            f"confidence intervals, one line per variant ({', '.join(variants)}), and paired "
-            f"differences from {base} with their intervals and a zero line."
-        )
-        caption = (
-            f"The sweep, one row per KPI. Left: each variant's mean at every sweep point with "
-            f"its {conf} confidence interval. Right: each variant's paired difference from the "
-            f"baseline {base} at every point, with its interval; where an interval does not "
-            "cross the dashed zero line the difference is significant."
-        )
-        items.append(
-            _item(
-                "fig-sweep",
-                "The KPIs across the sweep",
-                caption,
-                alt,
-                lambda: F.sweep_figure(summary, comparison, kpis, colours=colours),
-            )
-        )
-    try:
-        costs, service = F.frontier_kpis(kpis)
-    except ValueError as exc:
-        notes.append(f"No service-versus-cost frontier: {exc}.")
-    else:
-        means = {
-            (r["variant"], r["point"], r["kpi"]): r.get("mean")
-            for r in summary
-            if r["kpi"] in (*costs, service)
-        }
-        alt = (
-            f"Service ({service}) against cost ({' and '.join(costs)}), one panel per cost, "
-            f"with {conf} error bars; (cost, service) per variant: "
-            + "; ".join(
-                f"{v}: "
-                + ", ".join(
-                    "("
-                    + ", ".join(numbers.fmt(c, means.get((v, p, c))) for c in costs)
-                    + f", {numbers.fmt(service, means.get((v, p, service)))})"
-                    for p in points
-                )
-                for v in variants
-            )
-        )
-        caption = (
-            f"The service-versus-cost frontier: mean {' and mean '.join(costs)} (x, one panel "
-            f"each) against mean {service} (y), with the {conf} confidence intervals of both. "
-            + (
-                "Each curve is a variant and each point a sweep point, labelled with the swept "
-                "value. "
-                if len(points) > 1
-                else "Each point is a variant. "
-            )
-            + "Up and to the left is better: more service for less money; a point both lower "
-            "and further right than another is dominated. The intervals here are each "
-            "variant's own; whether two variants differ is the verdict's paired comparison."
-        )
-        items.append(
-            _item(
-                "fig-frontier",
-                "Service versus cost",
-                caption,
-                alt,
-                lambda: F.frontier_figure(summary, costs, service, colours=colours),
-            )
-        )
-    return items, notes
-
-
-def experiment_colours(
-    summary: Sequence[Mapping[str, Any]], comparison: Sequence[Mapping[str, Any]]
-) -> dict[str, str]:
-    """Each variant's one colour on an experiment's page (the baseline dark grey)."""
-    variants = F.experiment_variants(summary)
-    if not variants:
-        return {}
-    colours = F.colours_of(variants, F.baseline_variant(comparison, variants))
-    return {v: colours[v] for v in variants}
+    return item("fig-network", "Network", caption, alt, lambda: F.network_figure(document))

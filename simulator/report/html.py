@@ -26,19 +26,16 @@ import jinja2
 
 from simulator.io import atomic_write_bytes, atomic_write_text
 from simulator.outputs import FIGURES_DIR, check_figures, check_folder
+from simulator.report.experiment_gallery import experiment_colours, experiment_figures
 from simulator.report.experiment_page import experiment_page
 from simulator.report.folders import (
     ReportError,
     read_experiment_folder,
     read_run_folder,
 )
-from simulator.report.gallery import (
-    FigureItem,
-    experiment_colours,
-    experiment_figures,
-    run_figures,
-)
+from simulator.report.gallery import FigureItem, run_figures
 from simulator.report.run_page import run_page
+from simulator.report.story import replication_stories
 from simulator.store import STORE_NAME
 from simulator.version import __version__
 
@@ -103,7 +100,7 @@ def write_run_report(folder: str | Path) -> Path:
         ReportError: the folder has no readable result document.
     """
     run = read_run_folder(folder)
-    items, notes = run_figures(run.document, run.trace)
+    items, notes = run_figures(run.document, run.trace, run.customer_days)
     run.trace = None  # long traces: free the rows before the page is rendered
     write_figures(folder, items)
     html = render("run.html", run_page(run, items, notes))
@@ -115,7 +112,8 @@ def write_experiment_report(folder: str | Path) -> Path:
 
     Reads the runs in ``results.sqlite`` and summarises them again as the experiment does,
     with the design of ``experiment.yaml`` and ``scenario.yaml``; ``provenance.json`` is
-    optional.
+    optional. Replication 0 of each variant is simulated again, traced, for the story figure
+    (:mod:`simulator.report.story`).
 
     Returns:
         The path of ``report.html``.
@@ -126,7 +124,8 @@ def write_experiment_report(folder: str | Path) -> Path:
     experiment = read_experiment_folder(folder)
     results = experiment.results
     colours = experiment_colours(results.summary, results.comparison)  # one per variant
-    items, notes = experiment_figures(results.summary, results.comparison, colours)
+    stories = replication_stories(experiment.design, results.variants)
+    items, notes = experiment_figures(results.summary, results.comparison, colours, stories)
     write_figures(folder, items)
     html = render("experiment.html", experiment_page(experiment, items, notes, colours))
     return atomic_write_text(Path(folder) / REPORT_NAME, html)

@@ -10,12 +10,14 @@ function raises ``ValueError`` when the data hold nothing it could draw (e.g. th
 of a run whose customers never churn).
 
 One module per story: :mod:`.inventory` (stock and the bullwhip, from the trace),
-:mod:`.people` (customers and suppliers), :mod:`.network` (a network's sites and lanes),
-:mod:`.experiment` (comparison and sweep) and :mod:`.frontier` (service versus cost);
+:mod:`.people` (customers and suppliers), :mod:`.customer_days` (customers over time),
+:mod:`.network` (a network's sites and lanes), :mod:`.experiment` (comparison and sweep),
+:mod:`.frontier` (service versus cost) and :mod:`.story` (one replication per variant);
 :mod:`.common` holds what they share.
 """
 
 from simulator.report.figures.common import MAX_POINTS, new_figure, slug, thin
+from simulator.report.figures.customer_days import customer_days_figure, segment_days
 from simulator.report.figures.experiment import (
     baseline_variant,
     colours_of,
@@ -38,6 +40,7 @@ from simulator.report.figures.inventory import (
     is_replacement,
     policy_levels,
 )
+from simulator.report.figures.labels import parameter_label, parameters_label
 from simulator.report.figures.network import is_network, network_figure, network_of
 from simulator.report.figures.people import (
     CUSTOMER_COUNTS,
@@ -46,6 +49,7 @@ from simulator.report.figures.people import (
     customer_figure,
     scorecard_figure,
 )
+from simulator.report.figures.story import story_customer_totals, story_figure
 
 __all__ = [
     "CUSTOMER_COUNTS",
@@ -58,6 +62,7 @@ __all__ = [
     "colours_of",
     "comparison_figure",
     "confidence_text",
+    "customer_days_figure",
     "customer_figure",
     "daily_flows",
     "design_points",
@@ -72,9 +77,14 @@ __all__ = [
     "network_figure",
     "network_of",
     "new_figure",
+    "parameter_label",
+    "parameters_label",
     "policy_levels",
     "scorecard_figure",
+    "segment_days",
     "slug",
+    "story_customer_totals",
+    "story_figure",
     "sweep_figure",
     "sweep_parameters",
     "thin",

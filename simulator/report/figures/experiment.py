@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 
 from simulator import kpis as registry
 from simulator.report import numbers
-from simulator.report.figures.common import COLOURS, format_axis, new_figure, num, plain
+from simulator.report.figures.common import COLOURS, fixed_grid, format_axis, num, plain
+from simulator.report.figures.labels import parameter_label, parameters_label
 
 
 def experiment_kpis(rows: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -155,9 +156,14 @@ def comparison_figure(
     conf = confidence_text(summary)
     by = {(str(r["variant"]), str(r["kpi"])): r for r in summary}
     cmp = {(str(r["variant"]), str(r["kpi"])): r for r in comparison}
-    fig = new_figure(10 if others else 6, 1.0 + 2.3 * len(kpis))
-    axes = fig.subplots(
-        len(kpis), 2 if others else 1, squeeze=False, width_ratios=[1.15, 1] if others else None
+    fig, axes = fixed_grid(
+        10 if others else 6,
+        1.2 + 2.6 * len(kpis),
+        len(kpis),
+        2 if others else 1,
+        margins=(0.95, 0.25, 0.85, 0.55),
+        gaps=(0.95, 0.95),
+        width_ratios=[1.15, 1] if others else None,
     )
     _explain(fig, base, conf, bool(others))
     for row_axes, kpi in zip(axes, kpis, strict=True):
@@ -214,6 +220,10 @@ def sweep_x(
 ) -> tuple[dict[int, float], str, dict[int, str], bool]:
     """The x axis of a sweep: each point's position, the axis label, each point's label.
 
+    The axis label is the parameter's readable label with its unit
+    (:func:`~simulator.report.figures.labels.parameter_label`); the path itself is in the
+    figure's caption.
+
     The last value says whether x is the swept parameter itself (one numeric parameter) or
     the design point's index (several parameters, or values that are not numbers). Labels
     are plain text (:func:`~simulator.report.figures.common.plain`): a swept value is what a
@@ -229,11 +239,11 @@ def sweep_x(
         if all(v is not None for v in values.values()):
             labels = {p: plain(numbers.text(parameter, values[p])) for p in points}
             xs = {p: float(values[p]) for p in points}  # type: ignore[arg-type]
-            return xs, parameter, labels, True
+            return xs, plain(parameter_label(parameter)), labels, True
     labels = {
         p: plain(" / ".join(numbers.text(k, first[p].get(k)) for k in params) or p) for p in points
     }
-    names = " / ".join(k.rsplit(".", 1)[-1] for k in params)
+    names = plain(parameters_label(params))
     return (
         {p: float(p) for p in points},
         f"design point ({names})" if names else "point",
@@ -270,8 +280,15 @@ def sweep_figure(
     by = {(str(r["variant"]), r["point"], str(r["kpi"])): r for r in summary}
     cmp = {(str(r["variant"]), r["point"], str(r["kpi"])): r for r in comparison}
     points = sorted(xs, key=lambda p: xs[p])
-    fig = new_figure(10 if others else 6, 1.0 + 2.5 * len(kpis))
-    axes = fig.subplots(len(kpis), 2 if others else 1, squeeze=False, sharex=True)
+    fig, axes = fixed_grid(
+        10 if others else 6,
+        1.6 + 2.5 * len(kpis) + (0 if numeric else 0.6),
+        len(kpis),
+        2 if others else 1,
+        margins=(0.95, 0.25, 0.85, 0.75 if numeric else 1.35),
+        gaps=(0.6, 0.95),
+        sharex=True,
+    )
     _explain(fig, base, conf, bool(others))
     for row_axes, kpi in zip(axes, kpis, strict=True):
         ax = row_axes[0]

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from simulator import kpis as registry
-from simulator.report.figures.common import format_axis, new_figure, num
+from simulator.report.figures.common import fixed_grid, format_axis, num
 from simulator.report.figures.experiment import (
     colours_of,
     confidence_text,
@@ -106,8 +106,16 @@ def frontier_figure(
     conf = confidence_text(summary)
     base = variants[0] if variants else ""
     colours = colours or colours_of(variants, base)
-    fig = new_figure(5.2 * len(costs) + 1.0, 5.5)
-    axes = fig.subplots(1, len(costs), squeeze=False, sharey=True)[0]
+    fig, grid = fixed_grid(
+        5.2 * len(costs) + 1.0,
+        5.5,
+        1,
+        len(costs),
+        margins=(1.0, 0.25, 0.8, 0.65),
+        gaps=(0.0, 0.35),
+        sharey=True,
+    )
+    axes = grid[0]
     for ax, c in zip(axes, costs, strict=True):
         for v in variants:
             cx, cy, ex, ey, tags = [], [], [[], []], [[], []], []

@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
 
+from simulator import kpis
 from simulator.report import numbers
 from simulator.report.figures.common import new_figure, num
 
@@ -64,15 +65,13 @@ def customer_figure(document: Mapping[str, Any]) -> Figure:
     ax.grid(axis="y", alpha=0.3)
 
     width = 0.38
-    for i, (key, label) in enumerate(
-        (("retention_rate", "retention rate"), ("satisfaction_mean", "mean satisfaction"))
-    ):
+    for i, key in enumerate(("retention_rate", "satisfaction_mean")):
         values = [num(segments[n].get(key)) for n in names]
         heights = [np.nan if v is None else v for v in values]
-        bars = bx.bar(x + (i - 0.5) * width, heights, width, label=label)
+        bars = bx.bar(x + (i - 0.5) * width, heights, width, label=kpis.label(key))
         bx.bar_label(
             bars,
-            labels=["n/a" if v is None else f"{100 * v:.1f}%" for v in values],
+            labels=[numbers.text(key, v) for v in values],
             fontsize="x-small",
             padding=1,
         )
@@ -82,7 +81,7 @@ def customer_figure(document: Mapping[str, Any]) -> Figure:
         ticks.append(n if nps is None else f"{n}\nNPS {nps:+.0f}")
     bx.set_xticks(x, ticks)
     bx.set_ylim(0, 1.1)
-    bx.yaxis.set_major_formatter(PercentFormatter(1.0))
+    bx.set_ylabel("0..1 (retention: share of the cohort)")
     bx.set_title("Retention and satisfaction")
     bx.legend(fontsize="small", loc="lower right")
     bx.grid(axis="y", alpha=0.3)
