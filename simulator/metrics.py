@@ -273,7 +273,7 @@ def _customers(
     rec: Recorder, spec: ModelSpec, out: dict[str, Any]
 ) -> tuple[dict | None, dict | None]:
     """Fill the customer KPIs from the segments' summaries; per-segment detail and reasons."""
-    if spec.returns is not None:
+    if spec.returns is not None or any(site.returns is not None for site in spec.sites):
         out["returns_units"] = rec.returns_units
     rows = list(rec.segments.values())
     if not rows:

@@ -96,7 +96,7 @@ class Model:
         express = None if spec.expedite is None else Lane(spec.expedite, rec)
         self.sites: dict[str, WarehouseNode] = {}
         if spec.sites:
-            self._wire_sites()
+            self._wire_sites(order_ids)
         else:
             for stock_spec in spec.stocks:
                 wh.stocks[stock_spec.pid] = self._stock(stock_spec, express)
@@ -118,26 +118,42 @@ class Model:
         if self.warmup > 0:
             Call(env, self.warmup, lambda ev: rec.start_measuring(env.now), None, WARMUP_END)
 
-    def _wire_sites(self) -> None:
+    def _wire_sites(self, order_ids: itertools.count) -> None:
         """A network: each site's outbound side and stocks, upstream sites first."""
         env, rec = self.env, self.recorder
-        outbound = {}
+        outbound, express, lanes = {}, {}, {}
         for site in self.spec.sites:
-            node = self.sites[site.id] = WarehouseNode(env, site.picking, rec)
+            returns = None
+            if site.returns is not None:
+                back = Lane(site.returns.lane, rec)
+                returns = ReturnsNode(env, site.returns, back, rec, order_ids)
+            node = self.sites[site.id] = WarehouseNode(env, site.picking, rec, returns)
             outbound[site.id] = SiteOutbound(node)
+            express[site.id] = None if site.expedite is None else Lane(site.expedite, rec)
+            for origin, spec in site.lanes.items():
+                lanes[origin, site.id] = Lane(spec, rec)
         self.warehouse = self.sites[self.spec.sites[-1].id]
         partial = {s.key: s.ship_partial for s in self.spec.stocks}
-        lanes: dict[tuple[str, str], Lane] = {}
+        inspection = {s.id: s.inspection for s in self.spec.sites}
         for spec in self.spec.stocks:
-            lane = lanes.get((spec.primary, spec.site))
-            if lane is None:
-                lane = lanes[spec.primary, spec.site] = Lane(spec.inbound, rec)
             if spec.source_site:
                 up = self.sites[spec.source_site].stocks[spec.pid]
-                source = SiteSource(env, up, lane, rec, partial[up.key])
+                lane = lanes[spec.source_site, spec.site]
+                sources = {spec.primary: SiteSource(env, up, lane, rec, partial[up.key])}
             else:
-                source = LaneSource(self.suppliers[spec.primary], lane)
-            stock = self._stock(spec, None, outbound[spec.site], {source.id: source})
+                several = len(spec.suppliers) > 1
+                sources = {
+                    sid: LaneSource(
+                        self.suppliers[sid],
+                        lanes[sid, spec.site],
+                        env,
+                        rec,
+                        inspection[spec.site],
+                        rec.product(f"{spec.key}<{sid}") if several else None,
+                    )
+                    for sid in spec.suppliers
+                }
+            stock = self._stock(spec, express[spec.site], outbound[spec.site], sources)
             self.sites[spec.site].stocks[spec.pid] = stock
 
     def _stock(

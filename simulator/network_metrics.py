@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.records import ProductTally, Recorder, ratio
+from simulator.records import Recorder, ratio
 from simulator.specs import ModelSpec, StockSpec
 
 
@@ -58,12 +58,19 @@ def _holding(rec: Recorder, stock: StockSpec) -> float:
 
 
 def lane_flows(rec: Recorder, spec: ModelSpec) -> list[dict[str, Any]]:
-    """Units received over the horizon on each lane (origin to site), in the order of the stocks."""
+    """Units received over the horizon on each lane (origin to site), in the order of the stocks.
+
+    A stock ordering from several suppliers counts what came in over each of their lanes.
+    """
     flows: dict[tuple[str, str], int] = {}
     for stock in spec.stocks:
-        t: ProductTally = rec.products[stock.key]
-        key = (stock.primary, stock.site)
-        flows[key] = flows.get(key, 0) + t.units_received
+        if len(stock.suppliers) > 1:  # split or backup sourcing: each lane counted apart
+            parts = [(sid, rec.products[f"{stock.key}<{sid}"]) for sid in stock.suppliers]
+        else:
+            parts = [(stock.primary, rec.products[stock.key])]
+        for origin, t in parts:
+            key = (origin, stock.site)
+            flows[key] = flows.get(key, 0) + t.units_received
     return [
         {"origin": origin, "destination": dest, "units": units}
         for (origin, dest), units in flows.items()

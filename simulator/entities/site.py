@@ -3,7 +3,7 @@
 In a network each stock orders through a :class:`~simulator.entities.ports.Source`:
 
 - :class:`LaneSource` passes its orders to a supplier, riding the lane from that supplier to the
-  site;
+  site, and takes the deliveries in through the site's inspection;
 - :class:`SiteSource` turns them into transfer orders on the upstream site's stock, which
   allocates them first come first served with its own customer orders; a shortfall waits there,
   so the upstream site's shortages lengthen the downstream lead time (its wait plus the lane's
@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 
 from simulator.events import RECEIPT, Call
 from simulator.orders import Order
-from simulator.records import Recorder
+from simulator.records import ProductTally, Recorder
+from simulator.samplers import binomial_sampler
+from simulator.specs import InspectionSpec
 
 if TYPE_CHECKING:
     import simpy
@@ -31,14 +33,31 @@ if TYPE_CHECKING:
 
 
 class LaneSource:
-    """A supplier as seen by one site: its orders ride the lane from the supplier to the site.
+    """A supplier as seen by one stock of a site: its orders ride the lane to the site.
+
+    It is also where the supplier delivers (a :class:`~simulator.entities.ports.Receiver`): the
+    site's inbound inspection, if any, finds a share of the defective units (after its time)
+    before the rest goes on the shelf, and units sent back are ordered again over the same lane.
 
     Args:
         supplier: the supplier.
         lane: the lane from the supplier to the site.
+        env: the SimPy environment.
+        recorder: where facts go.
+        inspection: the site's inbound inspection, or ``None``.
+        tally: where the units received over this lane are counted, when the stock orders
+            from several suppliers (``None``: the stock's own count is the lane's).
     """
 
-    def __init__(self, supplier: Source, lane: Lane) -> None:
+    def __init__(
+        self,
+        supplier: Source,
+        lane: Lane,
+        env: simpy.Environment,
+        recorder: Recorder,
+        inspection: InspectionSpec | None = None,
+        tally: ProductTally | None = None,
+    ) -> None:
         self.supplier = supplier
         self.id = supplier.id
         self.order_cost = supplier.order_cost
@@ -47,6 +66,15 @@ class LaneSource:
         self.tally = supplier.tally
         self.pay = supplier.pay
         self.is_down = supplier.is_down
+        self.env = env
+        self.recorder = recorder
+        self.inspection = inspection
+        self._caught = None
+        if inspection is not None:
+            self._caught = binomial_sampler(inspection.catch_rng, inspection.catch_rate)
+        self.lane_tally = tally
+        self.stock: Receiver | None = None
+        self.pid = ""
 
     def order(
         self,
@@ -56,19 +84,50 @@ class LaneSource:
         lane: Lane | None = None,
         vmi: bool = False,
     ) -> str:
-        """Order from the supplier over this site's lane."""
-        return self.supplier.order(receiver, units, order_cost, lane or self.lane, vmi)
+        """Order from the supplier over this site's lane (or the express one), delivered here."""
+        self.stock = receiver
+        self.pid = receiver.pid
+        return self.supplier.order(self, units, order_cost, lane or self.lane, vmi)
+
+    def receive(self, accepted: int, defective: int, rejected: int, source: Source) -> None:
+        """A delivery reaches the site: inspected (maybe), then put away."""
+        inspection = self.inspection
+        if inspection is None:
+            self._put_away(accepted, defective, rejected, 0)
+            return
+        if self.recorder.measuring:
+            self.recorder.cost_handling += inspection.cost_per_unit * (accepted + rejected)
+        caught = self._caught(defective)
+        delay = inspection.days()
+        if delay > 0:
+            parts = (accepted, defective, rejected, caught)
+            Call(self.env, delay, self._inspected, parts, RECEIPT)
+        else:
+            self._put_away(accepted, defective, rejected, caught)
+
+    def _inspected(self, event: Call) -> None:
+        self._put_away(*event.arg)
+
+    def _put_away(self, accepted: int, defective: int, rejected: int, caught: int) -> None:
+        """Units inspection caught go back with the damaged ones; the rest goes on the shelf."""
+        if self.lane_tally is not None and self.recorder.measuring:
+            self.lane_tally.units_received += accepted - caught
+        self.stock.receive(accepted - caught, defective - caught, rejected + caught, self)
 
 
 class Transfer:
-    """Where a transfer order goes: the downstream stock, over a lane (a segment's stand-in)."""
+    """Where a transfer order goes: the downstream stock, over a lane (a segment's stand-in).
+
+    The lane is the one from the upstream site, or the express one of an expedited order.
+    """
 
     behaves = False
     internal = True
 
-    def __init__(self, source: SiteSource, receiver: Receiver) -> None:
+    def __init__(self, source: SiteSource, receiver: Receiver, lane: Lane) -> None:
         self.source = source
         self.receiver = receiver
+        self.lane = lane
 
 
 class SiteSource:
@@ -118,9 +177,12 @@ class SiteSource:
         lane: Lane | None = None,
         vmi: bool = False,
     ) -> str:
-        """Place a transfer order (in parts, with ``ship_partial``) on the upstream stock."""
+        """Place a transfer order (in parts, with ``ship_partial``) on the upstream stock.
+
+        An expedited order (``lane``: the express one) rides that lane instead of the site's.
+        """
         ref = f"{self.id}/{next(self._numbers)}"
-        link = Transfer(self, receiver)
+        link = Transfer(self, receiver, lane or self.lane)
         parts = [units]
         if self.ship_partial and units > 1:
             now_ = min(units, self.upstream.on_hand)
@@ -131,8 +193,8 @@ class SiteSource:
         return ref
 
     def ship(self, order: Order) -> None:
-        """The transfer is allocated: it rides the lane to the downstream site."""
-        lane = self.lane
+        """The transfer is allocated: it rides its lane to the downstream site."""
+        lane = order.segment.lane
         units = order.qty
         damaged = lane.carry(units, units - order.defective) if lane.active else 0
         up = self.upstream
