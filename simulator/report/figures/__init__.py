@@ -11,6 +11,7 @@ of a run whose customers never churn).
 
 One module per story: :mod:`.inventory` (stock and the bullwhip, from the trace),
 :mod:`.people` (customers and suppliers), :mod:`.network` (a network's sites and lanes),
+:mod:`.sites` (each site's stock over time),
 :mod:`.experiment` (comparison and sweep) and :mod:`.frontier` (service versus cost);
 :mod:`.common` holds what they share.
 """
