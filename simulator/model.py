@@ -9,6 +9,7 @@ for, the event trace.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ from simulator.network import build_network
 from simulator.policies import VmiBand
 from simulator.records import Recorder
 from simulator.rng import Streams
+from simulator.series import UNKEPT
 from simulator.specs import StockSpec
 
 
@@ -135,13 +137,20 @@ class Model:
         self.warehouse = self.sites[self.spec.sites[-1].id]
         partial = {s.key: s.ship_partial for s in self.spec.stocks}
         inspection = {s.id: s.inspection for s in self.spec.sites}
+        sites_of = Counter(s.pid for s in self.spec.stocks)
         for spec in self.spec.stocks:
+            if sites_of[spec.pid] > 1:  # no bullwhip ratio per stock: no daily series either
+                tally = rec.product(spec.key)
+                tally.daily_demand = tally.daily_ordered = UNKEPT
             if spec.source_site:
                 up = self.sites[spec.source_site].stocks[spec.pid]
                 lane = lanes[spec.source_site, spec.site]
                 sources = {spec.primary: SiteSource(env, up, lane, rec, partial[up.key])}
             else:
                 several = len(spec.suppliers) > 1
+                plain = (
+                    not several and inspection[spec.site] is None and spec.expedite_above is None
+                )
                 sources = {
                     sid: LaneSource(
                         self.suppliers[sid],
@@ -150,6 +159,7 @@ class Model:
                         rec,
                         inspection[spec.site],
                         rec.product(f"{spec.key}<{sid}") if several else None,
+                        plain and not lanes[sid, spec.site].damage_rate,
                     )
                     for sid in spec.suppliers
                 }

@@ -47,6 +47,8 @@ class LaneSource:
         inspection: the site's inbound inspection, or ``None``.
         tally: where the units received over this lane are counted, when the stock orders
             from several suppliers (``None``: the stock's own count is the lane's).
+        direct: deliveries go straight to the stock (no inspection, no lane count, and no unit
+            ever sent back, so none is ordered again over the lane): one call less each.
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class LaneSource:
         recorder: Recorder,
         inspection: InspectionSpec | None = None,
         tally: ProductTally | None = None,
+        direct: bool = False,
     ) -> None:
         self.supplier = supplier
         self.id = supplier.id
@@ -75,6 +78,9 @@ class LaneSource:
         self.lane_tally = tally
         self.stock: Receiver | None = None
         self.pid = ""
+        # deliveries come through here only when there is something to do on the way in
+        self.direct = direct
+        self._to: Receiver | None = None
 
     def order(
         self,
@@ -85,9 +91,11 @@ class LaneSource:
         vmi: bool = False,
     ) -> str:
         """Order from the supplier over this site's lane (or the express one), delivered here."""
-        self.stock = receiver
-        self.pid = receiver.pid
-        return self.supplier.order(self, units, order_cost, lane or self.lane, vmi)
+        to = self._to
+        if to is None:  # the first order names the one stock this source serves
+            self.stock, self.pid = receiver, receiver.pid
+            to = self._to = receiver if self.direct else self
+        return self.supplier.order(to, units, order_cost, lane or self.lane, vmi)
 
     def receive(self, accepted: int, defective: int, rejected: int, source: Source) -> None:
         """A delivery reaches the site: inspected (maybe), then put away."""
@@ -160,6 +168,7 @@ class SiteSource:
         self._numbers = itertools.count(1)
         self.plants: dict = {}  # a site has no plant
         self.tally = None
+        self._link: Transfer | None = None
 
     def pay(self, pid: str, units: int) -> float:
         """Stock moving inside the network costs nothing more: it was bought upstream."""
@@ -181,15 +190,21 @@ class SiteSource:
 
         An expedited order (``lane``: the express one) rides that lane instead of the site's.
         """
-        ref = f"{self.id}/{next(self._numbers)}"
-        link = Transfer(self, receiver, lane or self.lane)
-        parts = [units]
-        if self.ship_partial and units > 1:
-            now_ = min(units, self.upstream.on_hand)
-            parts = ([now_] if now_ else []) + [1] * (units - now_)
-        for part in parts:
-            order = Order(ref, link, self.upstream, part, self.env.now, self.recorder.measuring)
-            self.upstream.transfer(order)
+        ref = next(self._numbers)  # named ``<site>/<n>`` only where a trace row shows it
+        if self.recorder.trace is not None:
+            ref = f"{self.id}/{ref}"
+        link = self._link  # one link serves every order riding the usual lane
+        if lane is not None or link is None or link.receiver is not receiver:
+            link = Transfer(self, receiver, lane or self.lane)
+            if lane is None:
+                self._link = link
+        up = self.upstream
+        if not self.ship_partial or units == 1:
+            up.transfer(Order(ref, link, up, units, self.env.now, self.recorder.measuring))
+            return ref
+        now_ = min(units, up.on_hand)
+        for part in ([now_] if now_ else []) + [1] * (units - now_):
+            up.transfer(Order(ref, link, up, part, self.env.now, self.recorder.measuring))
         return ref
 
     def ship(self, order: Order) -> None:
@@ -202,18 +217,18 @@ class SiteSource:
             up.downstream.shipped_units += units
         transit = 0.0 if lane.instant else lane.transit()
         if transit > 0:
-            Call(self.env, transit, self._arrive, (order, damaged), RECEIPT)
+            order.damaged = damaged
+            Call(self.env, transit, self._arrive, order, RECEIPT)
         else:
-            self._deliver(order, damaged)
+            order.t_delivered = self.env.now
+            order.segment.receiver.receive(units - damaged, order.defective, damaged, self)
 
     def _arrive(self, event: Call) -> None:
-        self._deliver(*event.arg)
-
-    def _deliver(self, order: Order, damaged: int) -> None:
-        """Damaged units go back and are ordered again; the rest is put away."""
+        """The transfer arrives: its damaged units go back (ordered again), the rest is put away."""
+        order = event.arg
         order.t_delivered = self.env.now
-        good = order.qty - damaged
-        order.segment.receiver.receive(good, order.defective, damaged, self)
+        damaged = order.damaged
+        order.segment.receiver.receive(order.qty - damaged, order.defective, damaged, self)
 
 
 class SiteOutbound:
@@ -226,10 +241,14 @@ class SiteOutbound:
     def __init__(self, node: Outbound) -> None:
         self.node = node
         self.close_unserved = node.close_unserved
+        # customer orders the shelf fills may be sold and delivered at once, as at a warehouse
+        self.instant = getattr(node, "instant", False)
+        self._release = node.release
 
     def release(self, order: Order) -> None:
         """An allocated order leaves: a transfer on its lane, a customer order via picking."""
-        if getattr(order.segment, "internal", False):
-            order.segment.source.ship(order)
+        link = order.segment
+        if link.__class__ is Transfer:
+            link.source.ship(order)
         else:
-            self.node.release(order)
+            self._release(order)
