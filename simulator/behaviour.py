@@ -41,6 +41,7 @@ class Sensitivity:
     damage: float
     wrong_item: float
     complaint_wait_per_hour: float
+    substitute: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,15 @@ def experience(
         penalty += sens.wrong_item
         mask |= WRONG_ITEM
     return min(1.0, max(0.0, 1.0 - penalty)), mask
+
+
+def substituted(score: float, sens: Sensitivity) -> float:
+    """The experience score of an order served with a substitute: ``substitute`` points less.
+
+    The customer agreed to the substitute, so it is no complaint and no churn reason; it only
+    costs experience (clipped at 0), like any other service event.
+    """
+    return max(0.0, score - sens.substitute)
 
 
 def update_satisfaction(satisfaction: float, score: float, memory: float) -> float:

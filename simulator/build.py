@@ -52,6 +52,7 @@ from simulator.specs import (
     StockSpec,
     SupplierSpec,
 )
+from simulator.substitutes import with_substitutes
 
 
 def build(sc: Scenario, streams: Streams) -> ModelSpec:
@@ -83,7 +84,10 @@ def build(sc: Scenario, streams: Streams) -> ModelSpec:
         picking=picking_spec(wh.picking, streams),
         desk=desk_spec(sc, streams),
         returns=returns,
-        segments=tuple(segment_spec(sc, seg, streams, end) for seg in sc.customers.segments),
+        segments=tuple(
+            with_substitutes(sc, segment_spec(sc, seg, streams, end), set(rules), streams)
+            for seg in sc.customers.segments
+        ),
         scorecard=scorecard(sc),
     )
 
@@ -361,6 +365,7 @@ def behaviour_spec(seg: Segment, streams: Streams) -> BehaviourSpec:
             damage=sens.damage,
             wrong_item=sens.wrong_item,
             complaint_wait_per_hour=sens.complaint_wait_per_hour,
+            substitute=sens.substitute,
         ),
         loyalty=behaviour.Loyalty(
             threshold=loyal.threshold,

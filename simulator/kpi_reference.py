@@ -37,7 +37,10 @@ NOTES = {
     "Service": """\
 `order_cycle_days_p95` is exact to 0.001 day (the percentile's 0.001-day bin is found exactly,
 and its midpoint is kept within the smallest and largest cycle seen, so instant delivery gives 0).
-`lost_sales_units` is 0 with backorders.
+`lost_sales_units` is 0 with backorders. `substituted_orders` and `substitution_rate` are in the
+result only when some product lists `substitutes` (see
+[networks.md](networks.md#out-of-stock-substitution)): an order a substitute served counts in the
+substitute's `orders` and fill, and under the product ordered in its `substituted_orders`.
 
 **Open orders at the end.** An order placed in the horizon but not delivered when the run stops
 has no known outcome, unless its promised date has already passed: then it is certainly late, and

@@ -92,6 +92,10 @@ class Kpi:
         return f"{words} ({unit})" if unit else words
 
 
+#: Model parts whose KPIs are left out of the document, rather than ``null``, when a scenario
+#: lacks them: a supplier without a plant, a scenario without substitutes.
+LEFT_OUT = ("production", "substitutes")
+
 S, P, SP = (SYSTEM,), (PRODUCT,), (SYSTEM, PRODUCT)
 SPS, PS = (SYSTEM, PRODUCT, SITE), (PRODUCT, SITE)
 
@@ -117,6 +121,12 @@ REGISTRY: tuple[Kpi, ...] = (
         "95th percentile of placement to delivery, over delivered orders (exact to 0.001 day)"),
     Kpi("lost_sales_units", "units", SP, False, "Service",
         "units of demand not served (lost-sale mode)"),
+    Kpi("substituted_orders", "orders", SP, None, "Service",
+        "orders served with a substitute because the product ordered was out of stock (per "
+        "product: the product ordered; counted in the substitute's orders)",
+        needs="substitutes", spec=False),
+    Kpi("substitution_rate", "share", S, None, "Service",
+        "substituted_orders / orders", needs="substitutes", spec=False),
     # Inventory
     Kpi("backorders_mean", "units", SPS, False, "Inventory", "time-average units backordered"),
     Kpi("on_hand_mean", "units", SPS, None, "Inventory", "time-average units on the shelf"),
@@ -242,6 +252,10 @@ REGISTRY: tuple[Kpi, ...] = (
     Kpi("fallback_orders", "orders", (SITE,), None, "Sites",
         "of the customer orders received, those of other sites' customers whose own site was "
         "out of stock (this site is their fallback_site)", spec=False),
+    Kpi("lateral_units_in", "units", (SITE,), None, "Sites",
+        "units received in good order from sibling sites by lateral transshipment", spec=False),
+    Kpi("lateral_units_out", "units", (SITE,), None, "Sites",
+        "units this site shipped to sibling sites by lateral transshipment", spec=False),
     Kpi("cost_total", "money", (SITE,), False, "Sites",
         "the site's holding, ordering and purchase costs", spec=False),
 )
@@ -305,9 +319,12 @@ def label(name: str) -> str:
     return k.label
 
 
-def needing(part: str) -> list[str]:
-    """System KPIs that are ``null`` without a model part (``behaviour``, ``returns``, ``desk``)."""
-    return [k.name for k in REGISTRY if SYSTEM in k.scopes and k.needs == part]
+def needing(part: str, scope: str = SYSTEM) -> list[str]:
+    """KPIs of ``scope`` that need a model part (``behaviour``, ``substitutes`` ...).
+
+    Without the part they are ``null``, or left out for the parts in :data:`LEFT_OUT`.
+    """
+    return [k.name for k in REGISTRY if scope in k.scopes and k.needs == part]
 
 
 def experiment_names(

@@ -18,8 +18,15 @@ from __future__ import annotations
 from typing import Any
 
 from simulator import behaviour, kpis
-from simulator.network_metrics import site_tables
-from simulator.records import CYCLE_BIN, ProductTally, Recorder, SegmentSummary, ratio
+from simulator.network_metrics import lateral_shipped, site_tables
+from simulator.records import (
+    CYCLE_BIN,
+    ProductTally,
+    Recorder,
+    SegmentSummary,
+    ratio,
+    substituted_key,
+)
 from simulator.series import ForecastErrors, variance_ratio
 from simulator.specs import ModelSpec, StockSpec
 from simulator.supplier_metrics import supplier_rows
@@ -84,9 +91,12 @@ def _tally(rec: Recorder, stocks: list[StockSpec]) -> ProductTally:
     return _merge([rec.products[s.key] for s in stocks])
 
 
-def _sold(rec: Recorder, stock: StockSpec) -> int:
-    """Units a stock shipped to customers (transfers to downstream sites are not sales)."""
-    shipped = rec.products[stock.key].shipped_units
+def _sold(rec: Recorder, stock: StockSpec, lateral: dict[str, int]) -> int:
+    """Units a stock shipped to customers: moves to downstream or sibling sites are no sales.
+
+    ``lateral`` holds the units each stock shipped to its sibling sites.
+    """
+    shipped = rec.products[stock.key].shipped_units - lateral.get(stock.key, 0)
     if stock.downstream:
         shipped -= rec.products[f"{stock.key}>downstream"].shipped_units
     return shipped
@@ -117,6 +127,7 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
     by_product: dict[str, dict[str, Any]] = {}
     cost_holding = inventory_value = cogs = 0.0
     consignment: dict[str, float] = {}  # holding cost of consigned stock, borne by its supplier
+    lateral = lateral_shipped(rec, spec)
     for pid, stocks in _by_product(spec).items():
         holding = value = sold = on_hand = backorders = on_order = 0.0
         for stock in stocks:
@@ -126,7 +137,7 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
             backorders += levels.backorders
             on_order += levels.on_order
             value += levels.on_hand / span * stock.unit_cost
-            sold += _sold(rec, stock) * stock.unit_cost
+            sold += _sold(rec, stock, lateral) * stock.unit_cost
             if stock.consigned:
                 consignment[stock.primary] = consignment.get(stock.primary, 0.0) + own
                 own = 0.0
@@ -184,8 +195,10 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
         co2_kg=rec.co2_kg,
     )
     for k in kpis.REGISTRY:  # null unless the model part they need is there (filled below)
-        if kpis.SYSTEM in k.scopes and k.needs is not None:
+        if kpis.SYSTEM in k.scopes and k.needs is not None and k.needs not in kpis.LEFT_OUT:
             out[k.name] = None
+    if any(seg.substitutes for seg in spec.segments):
+        _substitution(rec, spec, out, by_product)
     customers, churn_reasons = _customers(rec, spec, out)
     out.update(_forecast_accuracy(list(rec.forecasts.values())))
 
@@ -210,6 +223,17 @@ def measure(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
     if spec.sites:
         document.update(site_tables(rec, spec))
     return document
+
+
+def _substitution(
+    rec: Recorder, spec: ModelSpec, out: dict[str, Any], by_product: dict[str, dict[str, Any]]
+) -> None:
+    """Orders a substitute served: per product ordered, in all, and as a share of the orders."""
+    for pid, stocks in _by_product(spec).items():
+        tallies = [rec.products.get(substituted_key(s.key)) for s in stocks]
+        by_product[pid]["substituted_orders"] = sum(t.orders for t in tallies if t is not None)
+    total = sum(row["substituted_orders"] for row in by_product.values())
+    out.update(substituted_orders=total, substitution_rate=ratio(total, out["orders"]))
 
 
 def _forecast_accuracy(errors: list[ForecastErrors]) -> dict[str, float | None]:

@@ -20,12 +20,14 @@ from simulator.config.schema import Scenario
 from simulator.entities.carrier import Lane
 from simulator.entities.customers import BehaviouralSegment, SegmentDemand
 from simulator.entities.fallback import FallbackStock
+from simulator.entities.lateral import lateral_stocks
 from simulator.entities.ports import Outbound, Source
 from simulator.entities.replay import ReplaySegment
 from simulator.entities.returns import ReturnsNode
 from simulator.entities.service_desk import ServiceDeskNode
 from simulator.entities.site import LaneSource, SiteOutbound, SiteSource
 from simulator.entities.stock import Stock
+from simulator.entities.substitution import substituting
 from simulator.entities.supplier import SupplierNode
 from simulator.entities.vendor import VendorReview
 from simulator.entities.warehouse import WarehouseNode
@@ -97,6 +99,7 @@ class Model:
         self.vendor_reviews: list[VendorReview] = []
         express = None if spec.expedite is None else Lane(spec.expedite, rec)
         self.sites: dict[str, WarehouseNode] = {}
+        self.fronts: dict[str, dict] = {}  # per site, the products it pulls laterally
         if spec.sites:
             self._wire_sites(order_ids)
         else:
@@ -106,10 +109,14 @@ class Model:
         self.segments: list[SegmentDemand] = []
         for seg in spec.segments:
             lane = Lane(seg.lane, rec)
-            stocks = self.sites[seg.site].stocks if seg.site else wh.stocks
+            real = stocks = self.sites[seg.site].stocks if seg.site else wh.stocks
+            if seg.site in self.fronts:
+                stocks = {**stocks, **self.fronts[seg.site]}
             if seg.fallback_site:
                 other, route = self.sites[seg.fallback_site].stocks, Lane(seg.fallback_lane, rec)
                 stocks = {p: FallbackStock(stocks[p], other[p], route, rec) for p in seg.products}
+            if seg.substitutes:
+                stocks = substituting(stocks, real, seg, rec)
             if seg.behaviour is not None:
                 node = BehaviouralSegment(env, seg, stocks, lane, rec, order_ids, self.desk)
             elif seg.days is not None:
@@ -165,6 +172,10 @@ class Model:
                 }
             stock = self._stock(spec, express[spec.site], outbound[spec.site], sources)
             self.sites[spec.site].stocks[spec.pid] = stock
+        stocks = {sid: node.stocks for sid, node in self.sites.items()}
+        for site in self.spec.sites:
+            if site.lateral is not None:
+                self.fronts[site.id] = lateral_stocks(env, site.lateral, site.id, stocks, rec)
 
     def _stock(
         self,

@@ -25,12 +25,14 @@ from simulator.build import (
     supplier_spec,
 )
 from simulator.config.network import Site
-from simulator.config.network_checks import segment_site, source_of
+from simulator.config.network_checks import lateral_products, segment_site, source_of
 from simulator.config.schema import Carrier, EchelonBaseStockPolicy, Scenario
+from simulator.distributions import Dist
 from simulator.policies import DemandRate, LeadTime, VmiBand
 from simulator.resolve import NO_DEMAND, demand_rates, resolve, segment_moments
 from simulator.rng import Streams
-from simulator.specs import LaneSpec, ModelSpec, SiteSpec, StockSpec
+from simulator.specs import LaneSpec, LateralSpec, ModelSpec, SiteSpec, StockSpec
+from simulator.substitutes import with_substitutes
 
 
 def upstream_first(sc: Scenario) -> list[Site]:
@@ -103,13 +105,35 @@ def lane_spec(sc: Scenario, origin: str, site: Site, streams: Streams) -> LaneSp
         carrier = sc.carrier(site.inbound_carrier) if from_supplier else None
         return lane(carrier, streams, role)
     spec = lane(sc.carrier(found.carrier), streams, role)
-    if found.transit_days is None:
+    return with_transit(spec, found.transit_days, streams, role)
+
+
+def with_transit(spec: LaneSpec, dist: Dist | None, streams: Streams, role: str) -> LaneSpec:
+    """``spec`` with its transit time replaced by ``dist`` (``None``: as it is)."""
+    if dist is None:
         return spec
-    dist = found.transit_days
     return dataclasses.replace(
         spec,
         transit=dist.sampler(streams.generator(f"{role}/transit_override")),
         instant=dist.is_constant and dist.mean == 0,
+    )
+
+
+def lateral_spec(sc: Scenario, site: Site, streams: Streams) -> LateralSpec | None:
+    """``site``'s lateral transshipment: its siblings in order, a lane from each (or ``None``)."""
+    lat = site.lateral
+    if lat is None:
+        return None
+    carrier = sc.carrier(lat.carrier)
+    lanes = []
+    for sid in lat.from_:
+        role = f"lateral/{sid}/{site.id}"
+        lanes.append(with_transit(lane(carrier, streams, role), lat.transit_days, streams, role))
+    return LateralSpec(
+        sources=tuple(lat.from_),
+        lanes=tuple(lanes),
+        products=tuple(lateral_products(site)),
+        keep=lat.keep,
     )
 
 
@@ -167,6 +191,7 @@ def site_spec(
         else inspection_spec(site.inspection, streams, f"site/{site.id}"),
         returns=None if site.returns is None else returns_spec(sc, site.returns, streams, prefix),
         expedite=expedite,
+        lateral=lateral_spec(sc, site, streams),
     )
 
 
@@ -265,7 +290,9 @@ def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
                 "fallback_site": seg.fallback_site,
                 "fallback_lane": lane(carrier, streams, f"segment/{seg.id}/fallback"),
             }
-        segments.append(dataclasses.replace(spec, site=segment_site(sc, i), **fallback))
+        spec = dataclasses.replace(spec, site=segment_site(sc, i), **fallback)
+        stocked = next(s for s in sc.sites if s.id == spec.site).policies
+        segments.append(with_substitutes(sc, spec, set(stocked), streams))
     return ModelSpec(
         name=sc.name,
         seed=streams.seed,

@@ -11,13 +11,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.records import Recorder, ratio
+from simulator.records import ProductTally, Recorder, lateral_key, ratio
 from simulator.specs import ModelSpec, StockSpec
+
+
+def lateral_moves(rec: Recorder, spec: ModelSpec) -> list[tuple[str, str, str, ProductTally]]:
+    """Every lateral route's tally, as ``(sibling, site, product, tally)``."""
+    out = []
+    for site in spec.sites:
+        if site.lateral is not None:
+            for sibling in site.lateral.sources:
+                for pid in site.lateral.products:
+                    tally = rec.products[lateral_key(site.id, pid, sibling)]
+                    out.append((sibling, site.id, pid, tally))
+    return out
+
+
+def lateral_shipped(rec: Recorder, spec: ModelSpec) -> dict[str, int]:
+    """Units each stock (by key) shipped to sibling sites: not sales."""
+    out: dict[str, int] = {}
+    for sibling, _, pid, tally in lateral_moves(rec, spec):
+        key = f"{sibling}/{pid}"
+        out[key] = out.get(key, 0) + tally.shipped_units
+    return out
 
 
 def site_tables(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
     """``by_site`` (per-site KPIs) and ``lanes`` (units moved per lane) of a network run."""
     span = spec.end - spec.warmup_days
+    moves = lateral_moves(rec, spec)
     by_site: dict[str, dict[str, Any]] = {}
     for site in spec.sites:
         stocks = [s for s in spec.stocks if s.site == site.id]
@@ -44,12 +66,14 @@ def site_tables(rec: Recorder, spec: ModelSpec) -> dict[str, Any]:
             "backorders_mean": sum(rec.levels[s.key].backorders for s in stocks) / span,
             "on_order_mean": sum(rec.levels[s.key].on_order for s in stocks) / span,
             "units_received": sum(t.units_received for t in tallies),
+            "lateral_units_in": sum(t.units_received for _, d, _, t in moves if d == site.id),
+            "lateral_units_out": sum(t.shipped_units for o, _, _, t in moves if o == site.id),
             "cost_holding": holding,
             "cost_ordering": ordering,
             "cost_purchase": purchase,
             "cost_total": holding + ordering + purchase,
         }
-    return {"by_site": by_site, "lanes": lane_flows(rec, spec)}
+    return {"by_site": by_site, "lanes": lane_flows(rec, spec, moves)}
 
 
 def _holding(rec: Recorder, stock: StockSpec) -> float:
@@ -57,10 +81,13 @@ def _holding(rec: Recorder, stock: StockSpec) -> float:
     return 0.0 if stock.consigned else rec.levels[stock.key].on_hand * stock.holding_cost
 
 
-def lane_flows(rec: Recorder, spec: ModelSpec) -> list[dict[str, Any]]:
-    """Units received over the horizon on each lane (origin to site), in the order of the stocks.
+def lane_flows(
+    rec: Recorder, spec: ModelSpec, moves: list[tuple[str, str, str, ProductTally]]
+) -> list[dict[str, Any]]:
+    """Units received over the horizon on each lane (origin to site), in the order of stocks.
 
-    A stock ordering from several suppliers counts what came in over each of their lanes.
+    A stock ordering from several suppliers counts what came in over each of their lanes. The
+    lateral lanes (sibling to site, marked ``lateral``) come last.
     """
     flows: dict[tuple[str, str], int] = {}
     for stock in spec.stocks:
@@ -71,7 +98,16 @@ def lane_flows(rec: Recorder, spec: ModelSpec) -> list[dict[str, Any]]:
         for origin, t in parts:
             key = (origin, stock.site)
             flows[key] = flows.get(key, 0) + t.units_received
+    lateral: dict[tuple[str, str], int] = {}
+    for origin, dest, pid, t in moves:
+        stock = next(s for s in spec.stocks if s.key == f"{dest}/{pid}")
+        if len(stock.suppliers) == 1:  # the stock's own receipts count both
+            flows[stock.primary, dest] -= t.units_received
+        lateral[origin, dest] = lateral.get((origin, dest), 0) + t.units_received
     return [
         {"origin": origin, "destination": dest, "units": units}
         for (origin, dest), units in flows.items()
+    ] + [
+        {"origin": origin, "destination": dest, "units": units, "lateral": True}
+        for (origin, dest), units in lateral.items()
     ]

@@ -33,6 +33,7 @@ class Order:
         "customer",
         "notified",
         "replacement",
+        "substituted",
     )
 
     def __init__(self, oid: int, segment: Any, product: Any, qty: int, now: float, measured: bool):
@@ -52,3 +53,4 @@ class Order:
         self.customer = -1
         self.notified = False
         self.replacement = False
+        self.substituted = False  # the customer took a substitute for the product ordered

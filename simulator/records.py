@@ -26,6 +26,16 @@ def ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
+def lateral_key(site: str, pid: str, sibling: str) -> str:
+    """The tally of product ``pid`` moved laterally from ``sibling`` to ``site``."""
+    return f"{site}/{pid}>lateral<{sibling}"
+
+
+def substituted_key(stock_key: str) -> str:
+    """The tally of the orders for a stock's product that a substitute served."""
+    return f"{stock_key}>substituted"
+
+
 #: Resolution of the cycle-time histogram (days): percentiles are exact to this.
 CYCLE_BIN = 1e-3
 

@@ -223,6 +223,25 @@ class SegmentSpec:
     """The site serving an order its site cannot fill from stock (``""``: none)."""
     fallback_lane: LaneSpec | None = None
     """The lane orders served by the fallback site ride."""
+    substitutes: Mapping[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    """Per product ordered: the substitutes stocked where it is served, in the order offered,
+    each with the share of customers who accept it (empty: no substitution)."""
+    substitution: Sampler | None = None
+    """U(0, 1) draws deciding whether a customer accepts the substitute offered."""
+
+
+@dataclass(frozen=True, slots=True)
+class LateralSpec:
+    """A site's lateral transshipment: sibling sites it pulls a shortfall from, in order."""
+
+    sources: tuple[str, ...]
+    """The sibling sites, in the order they are asked."""
+    lanes: tuple[LaneSpec, ...]
+    """The lane from each sibling to the site."""
+    products: tuple[str, ...]
+    """The products moved laterally."""
+    keep: int
+    """Units a sibling keeps on hand for its own customers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +253,8 @@ class SiteSpec:
     picking: PickingSpec | None
     sources: Mapping[str, str]
     """The supplier or upstream site replenishing each product it stocks (the primary one)."""
+    lateral: LateralSpec | None = None
+    """Lateral transshipment from sibling sites (``None``: none)."""
     lanes: Mapping[str, LaneSpec] = field(default_factory=dict)
     """The lane from each supplier or upstream site the site orders from, by origin."""
     inspection: InspectionSpec | None = None

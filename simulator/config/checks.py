@@ -5,6 +5,7 @@ from __future__ import annotations
 from simulator.config.network_checks import network_checks
 from simulator.config.scenario import Scenario
 from simulator.config.sourcing_checks import sourcing_checks
+from simulator.config.substitution_checks import substitution_checks
 
 
 def _duplicates(items: list, section: str) -> list[tuple[str, str]]:
@@ -50,6 +51,7 @@ def cross_check(sc: Scenario) -> list[tuple[str, str]]:
     else:
         problems += _warehouse_checks(sc, products, carriers, supplied, suppliers)
     problems += _segment_checks(sc, products, carriers)
+    problems += substitution_checks(sc)
     return problems
 
 

@@ -74,6 +74,9 @@ class Sensitivity(Model):
     """Points lost when the wrong item was delivered."""
     complaint_wait_per_hour: float = Field(default=0.01, ge=0)
     """Satisfaction lost per hour a complaint waits for an agent (slow recovery hurts twice)."""
+    substitute: float = Field(default=0.1, ge=0)
+    """Points lost when the customer took a substitute for the product ordered (out of stock);
+    no complaint and no churn reason: the customer agreed to it."""
 
 
 class Loyalty(Model):

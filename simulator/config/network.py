@@ -17,6 +17,22 @@ from simulator.config.warehouse import Warehouse
 from simulator.distributions import Dist
 
 
+class Lateral(Model):
+    """Lateral transshipment: a site's shortfall pulled from sibling sites' stock."""
+
+    from_: list[Id] = Field(alias="from", min_length=1)
+    """Sibling sites to pull from, in the order they are asked; the first with the whole
+    shortfall on hand (beyond ``keep``) ships it."""
+    products: list[Id] | None = None
+    """Products moved laterally; default: every product the site has a policy for."""
+    carrier: Id | None = None
+    """The carrier of a lateral move (cost, damage, CO2, transit); omit for an ideal lane."""
+    transit_days: Dist | None = None
+    """Transit time of a lateral move, replacing the carrier's."""
+    keep: int = Field(default=0, ge=0)
+    """Units of a product a sibling always keeps on hand for its own customers."""
+
+
 class Site(Warehouse):
     """A stocking point of a network: a warehouse, a distribution centre or a store."""
 
@@ -31,6 +47,9 @@ class Site(Warehouse):
     """Orders from downstream sites: ship what is on hand at once and the rest as it arrives
     (``false``: hold an order until it can ship complete). Either way they wait (backorder),
     first come first served with this site's customer orders."""
+    lateral: Lateral | None = None
+    """Lateral transshipment: when this site's customer order has a shortfall, pull the missing
+    units from a sibling site (see docs/networks.md#lateral-transshipment); omit for none."""
 
 
 class Lane(Model):

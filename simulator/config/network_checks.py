@@ -87,6 +87,7 @@ def network_checks(sc: Scenario) -> list[tuple[str, str]]:
                 )
     problems += _cycles(sc, sites)
     problems += _echelon(sc)
+    problems += _lateral(sc, sites, carriers)
 
     for i, ln in enumerate(sc.lanes):
         if ln.origin not in sites and ln.origin not in suppliers:
@@ -184,6 +185,42 @@ def _fallback(
         )
     if seg.fallback_carrier is not None and seg.fallback_carrier not in carriers:
         problems.append((f"{path}.fallback_carrier", f"unknown carrier {seg.fallback_carrier!r}"))
+    return problems
+
+
+def lateral_products(site: Site) -> list[str]:
+    """The products ``site`` moves laterally: its ``lateral.products``, else all it stocks."""
+    chosen = site.lateral.products if site.lateral is not None else None
+    return list(site.policies) if chosen is None else list(chosen)
+
+
+def _lateral(sc: Scenario, sites: dict[str, int], carriers: set[str]) -> list[tuple[str, str]]:
+    """Lateral sources: known sites, not the site itself, each stocking what is moved."""
+    problems = []
+    for i, site in enumerate(sc.sites):
+        lat = site.lateral
+        if lat is None:
+            continue
+        path = f"sites.{i}.lateral"
+        moved = lateral_products(site)
+        for k, pid in enumerate(lat.products or []):
+            if pid not in site.policies:
+                problems.append((f"{path}.products.{k}", f"{site.id!r} has no policy for {pid!r}"))
+        for j, sid in enumerate(lat.from_):
+            at = f"{path}.from.{j}"
+            if sid not in sites:
+                problems.append((at, f"unknown site {sid!r} (sites: {', '.join(sites)})"))
+            elif sid == site.id:
+                problems.append((at, "is the site itself"))
+            elif sid in lat.from_[:j]:
+                problems.append((at, f"{sid!r} is listed twice"))
+            else:
+                other = sc.sites[sites[sid]]
+                missing = [p for p in moved if p in site.policies and p not in other.policies]
+                if missing:
+                    problems.append((at, f"{sid!r} has no policy for {', '.join(missing)}"))
+        if lat.carrier is not None and lat.carrier not in carriers:
+            problems.append((f"{path}.carrier", f"unknown carrier {lat.carrier!r}"))
     return problems
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from simulator.config.base import Id, Model, Money, Rate
+from simulator.config.substitution import Substitute
 from simulator.distributions import Dist
 
 
@@ -21,6 +22,9 @@ class Product(Model):
     """What a customer pays for one unit (money per unit)."""
     holding_cost_per_unit_day: Money | None = None
     """Holding cost of this product (money per unit per day); default: the warehouse's."""
+    substitutes: list[Substitute] = Field(default_factory=list)
+    """Products a customer may take instead when this one is out of stock where the order is
+    served, in the order they are offered (see docs/networks.md#out-of-stock-substitution)."""
 
 
 class Carrier(Model):

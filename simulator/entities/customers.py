@@ -236,6 +236,8 @@ class BehaviouralSegment(SegmentDemand):
             order.damaged > 0,
             order.wrong_item,
         )
+        if order.substituted:  # took a substitute: a service event of its own
+            score = behaviour.substituted(score, beh.sensitivity)
         s = behaviour.update_satisfaction(self.satisfaction[c], score, beh.memory)
         self.satisfaction[c] = s
         self.history[c] = ((self.history[c] << 6) | mask) & 0x3FFFF

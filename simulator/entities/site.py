@@ -132,10 +132,10 @@ class Transfer:
     behaves = False
     internal = True
 
-    def __init__(self, source: SiteSource, receiver: Receiver, lane: Lane) -> None:
+    def __init__(self, source: SiteSource, receiver: Receiver, lane: Lane | None = None) -> None:
         self.source = source
         self.receiver = receiver
-        self.lane = lane
+        self.lane = source.lane if lane is None else lane
 
 
 class SiteSource:
@@ -209,25 +209,30 @@ class SiteSource:
 
     def ship(self, order: Order) -> None:
         """The transfer is allocated: it rides its lane to the downstream site."""
+        up = self.upstream
+        if self.recorder.measuring and up.downstream is not None:
+            up.downstream.shipped_units += order.qty
+        self.ride(order)
+
+    def ride(self, order: Order) -> None:
+        """Carry ``order`` over its lane (cost, damage, transit) and deliver it at the end."""
         lane = order.segment.lane
         units = order.qty
         damaged = lane.carry(units, units - order.defective) if lane.active else 0
-        up = self.upstream
-        if self.recorder.measuring and up.downstream is not None:
-            up.downstream.shipped_units += units
         transit = 0.0 if lane.instant else lane.transit()
         if transit > 0:
             order.damaged = damaged
             Call(self.env, transit, self._arrive, order, RECEIPT)
         else:
-            order.t_delivered = self.env.now
-            order.segment.receiver.receive(units - damaged, order.defective, damaged, self)
+            self._deliver(order, damaged)
 
     def _arrive(self, event: Call) -> None:
-        """The transfer arrives: its damaged units go back (ordered again), the rest is put away."""
         order = event.arg
+        self._deliver(order, order.damaged)
+
+    def _deliver(self, order: Order, damaged: int) -> None:
+        """Damaged units go back and are ordered again; the rest is put away."""
         order.t_delivered = self.env.now
-        damaged = order.damaged
         order.segment.receiver.receive(order.qty - damaged, order.defective, damaged, self)
 
 

@@ -73,8 +73,10 @@ def network_of(document: Mapping[str, Any]) -> Network:
     kinds = {ln.origin: "supplier" for ln in lanes if ln.origin not in sites}
     kinds.update({sid: str(row.get("kind") or "warehouse") for sid, row in sites.items()})
     origins: dict[str, list[str]] = {sid: [] for sid in sites}
-    for ln in lanes:
-        origins[ln.destination].append(ln.origin)
+    rows = document.get("lanes") or []
+    for ln, row in zip(lanes, rows, strict=True):
+        if not row.get("lateral"):  # a lateral lane joins siblings: it sets no column
+            origins[ln.destination].append(ln.origin)
     columns = {node: 0 for node, kind in kinds.items() if kind == "supplier"}
 
     def column(site: str, seen: tuple[str, ...] = ()) -> int:
