@@ -305,3 +305,17 @@ def test_a_sites_parts_are_checked_with_their_path(
     assert main(["validate", file]) == 2
     err = capsys.readouterr().err
     assert f"{file}: {path}: {message}" in err, err
+
+
+def test_the_fast_paths_give_the_numbers_of_the_full_path():
+    """Untraced, a store sells from its shelf at once and plain deliveries skip the site's dock;
+    traced, every order takes the full path. Same numbers either way."""
+    sc = load_scenario(
+        Path(__file__).resolve().parents[1] / "scenarios" / "network.yaml",
+        overrides=["horizon_days=120"],
+    )
+    fast = simulate(sc)
+    full = simulate(sc, trace=True)
+    assert not fast.model.sites["north"].stocks["gear"].warehouse.instant  # north picks
+    assert fast.model.sites["south"].stocks["gear"].warehouse.instant  # south does not
+    assert full.document == fast.document
