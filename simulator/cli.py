@@ -173,6 +173,7 @@ def cmd_experiment(args: argparse.Namespace) -> int:
             dask=args.dask,
             progress=False if args.quiet else None,
             command=args.argv,
+            notify=lambda text: print(text, flush=True),
         )
     except ExecutorError as exc:
         print(f"{args.experiment}: {exc}", file=sys.stderr)

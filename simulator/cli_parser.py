@@ -84,7 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_set(p, "override a value of the base scenario of every variant")
     p.add_argument("--seed", type=int, help="root random seed (default: the experiment's)")
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/<name>/)")
-    p.add_argument("--resume", action="store_true", help="keep stored runs, run the missing ones")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="accepted for old scripts: stored runs are always re-used, only the rest run",
+    )
     p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask scheduler (or 'local')")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 

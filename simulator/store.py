@@ -1,9 +1,11 @@
-"""The results store of an experiment: SQLite, one row per finished run, committed at once.
+"""The optimiser's run store: SQLite, one row per run of one definition, committed at once.
 
-The store is the experiment's memory. The parent process writes every run as soon as a worker
-hands it back, in its own transaction, so a crash (even ``kill -9``) loses at most the runs still
-being computed. SQLite's write-ahead log (WAL) lets a reader (a notebook, ``sqlite3``, a test)
-look at the runs while the experiment goes on.
+An experiment keeps its runs in :mod:`simulator.experiment.results_store` instead, keyed by what
+each run is so that a changed design re-uses them; its schema 1 was this one. This store is the
+search's memory. The parent process writes every run as soon as a worker hands it back, in its
+own transaction, so a crash (even ``kill -9``) loses at most the runs still being computed.
+SQLite's write-ahead log (WAL) lets a reader (a notebook, ``sqlite3``, a test) look at the runs
+while the search goes on.
 
 Tables::
 
@@ -14,8 +16,8 @@ Tables::
     kpi_values            a view: one row per run and KPI (variant, point, replication, seed,
                           kpi, value), for SQL and for tidy exports
 
-A store belongs to one experiment definition: the hash of what determines the runs' numbers
-(base scenario, variants, sweep points, seed, simulator version). Opening it for another
+A store belongs to one definition: the hash of what determines the runs' numbers (for an
+optimisation: its scenario, search space, seed, simulator version). Opening it for another
 definition is refused, so resumed results are never a mixture of two experiments. The store
 does not lock its folder: :func:`simulator.outputs.claim` does, for the whole command, so that
 checking the definition and writing the first run happen under one lock.
@@ -28,11 +30,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from simulator.io import OutputError, dumps
 from simulator.version import __version__
@@ -88,11 +90,63 @@ class RunRecord:
         return (self.variant, self.point, self.replication)
 
 
+def open_store(path: str, set_up: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
+    """A store's database opened in WAL mode and set up; every problem a :class:`StoreError`.
+
+    ``path`` is a file (its folder made if need be) or ``":memory:"``; ``set_up`` creates or
+    checks the tables (a :class:`sqlite3.DatabaseError` there means the file is no store).
+    """
+    if path != ":memory:":
+        file = Path(path)
+        if file.is_dir():
+            raise StoreError(
+                f"{path}: is a folder, not a results store: move it away, or choose another --out"
+            )
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        db = sqlite3.connect(path)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the results store: {exc}") from None
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a committed run survives the process being killed (not a power cut).
+        db.execute("PRAGMA synchronous=NORMAL")
+        set_up(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise StoreError(
+            f"{path}: not a usable results store ({exc}): move it away, or choose another --out"
+        ) from None
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
 def _json(value: Any) -> str:
     return dumps(value, sort_keys=False, separators=(",", ":"))
 
 
-class Store:
+class Database:
+    """A store's open database, closed on leaving a ``with`` block."""
+
+    _db: sqlite3.Connection
+
+    def close(self) -> None:
+        """Close the database (every run is already committed)."""
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Store(Database):
     """An experiment's SQLite store (a file, or ``":memory:"`` for nothing on disk).
 
     Args:
@@ -114,36 +168,16 @@ class Store:
         resume: bool = False,
     ) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            file = Path(self.path)
-            if file.is_dir():
-                raise StoreError(
-                    f"{self.path}: is a folder, not a results store: move it away, or choose "
-                    "another --out"
-                )
-            try:
-                file.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
-        try:
-            self._db = sqlite3.connect(self.path)
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot open the results store: {exc}") from None
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL: a committed run survives the process being killed (not a power cut).
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            self._claim(design_hash, definition or {}, resume)
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise StoreError(
-                f"{self.path}: not a usable results store ({exc}): move it away, or choose "
-                "another --out"
-            ) from None
-        except BaseException:
-            self._db.close()
-            raise
+        self._db = open_store(
+            self.path, lambda db: self._set_up(db, design_hash, definition, resume)
+        )
+
+    def _set_up(
+        self, db: sqlite3.Connection, design_hash: str, definition: dict | None, resume: bool
+    ) -> None:
+        self._db = db
+        db.executescript(_SCHEMA)
+        self._claim(design_hash, definition or {}, resume)
 
     def _claim(self, design_hash: str, definition: dict[str, Any], resume: bool) -> None:
         stored = self.meta().get("design_hash")
@@ -241,16 +275,6 @@ class Store:
                 )
             )
         return out
-
-    def close(self) -> None:
-        """Close the database (every run is already committed)."""
-        self._db.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def describe_change(old: dict[str, Any], new: dict[str, Any]) -> str:

@@ -116,7 +116,13 @@ def test_out_writes_a_complete_folder(tmp_path, capsys):
     assert main(["run", BASELINE, "--days", "30", "--out", str(out)]) == 0
     assert str(out) in capsys.readouterr().out
     assert {p.name for p in out.iterdir()} == {
-        "result.json", "scenario.yaml", "trace.csv", "provenance.json", "report.html", "figures"}
+        "result.json",
+        "scenario.yaml",
+        "trace.csv",
+        "provenance.json",
+        "report.html",
+        "figures",
+    }
     doc = json.loads((out / "result.json").read_text())
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["version"] == doc["version"] and prov["seed"] == 1

@@ -357,7 +357,7 @@ def test_results_folder_is_complete_and_rerunnable(tmp_path, capsys):
     assert float(row["fill_rate"]) == value
 
 
-def test_a_rerun_shows_the_stored_result_and_resume_needs_the_same_design(tmp_path, capsys):
+def test_a_rerun_shows_the_stored_result_and_a_changed_seed_runs_afresh(tmp_path, capsys):
     path = write(tmp_path, tiny())
     out = tmp_path / "res"
     args = ["experiment", str(path), "--workers", "1", "--out", str(out)]
@@ -365,18 +365,23 @@ def test_a_rerun_shows_the_stored_result_and_resume_needs_the_same_design(tmp_pa
     first = (out / "runs.csv").read_bytes()
     capsys.readouterr()
     assert main(args) == 0  # the same command again: the stored runs, nothing simulated
-    assert "8 runs (0 simulated, 8 from the store)" in capsys.readouterr().out
-    assert main([*args, "--resume"]) == 0  # nothing left to do
+    text = capsys.readouterr().out
+    assert f"{out}: the same design as stored; 8 runs re-used, 0 to run" in text
+    assert "8 runs (0 simulated, 8 from the store)" in text
+    assert main([*args, "--resume"]) == 0  # accepted, and the same
     assert "8 runs (0 simulated, 8 from the store)" in capsys.readouterr().out
     assert (out / "runs.csv").read_bytes() == first
 
-    write(tmp_path, tiny(seed=8))
-    assert main(args) == 2
-    assert "already holds 8 runs; pass --resume" in capsys.readouterr().err
-    assert main([*args, "--resume"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err.startswith(f"{out / 'results.sqlite'}: holds 8 runs of a different experiment")
-    assert "changed: the seed" in err and "choose another --out" in err
+    write(tmp_path, tiny(seed=8))  # other random numbers: no stored run is one of these
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert f"{out}: seed 7 -> 8; 0 runs re-used, 8 to run" in text
+    assert "8 runs (8 simulated, 0 from the store)" in text
+    assert (out / "runs.csv").read_bytes() != first
+    write(tmp_path, tiny())  # and back: the first runs are still stored
+    assert main(args) == 0
+    assert "seed 8 -> 7; 8 runs re-used, 0 to run" in capsys.readouterr().out
+    assert (out / "runs.csv").read_bytes() == first
 
 
 def test_resume_with_more_replications_runs_only_the_new_ones(tmp_path, capsys):

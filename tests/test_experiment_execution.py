@@ -125,13 +125,16 @@ def test_sigkill_mid_experiment_then_resume_gives_every_run_once(tmp_path, capsy
     assert 0 < partial < total, partial
     assert not (out / "runs.csv").exists()  # the tables are written at the end only
 
-    assert main(["experiment", str(path), "--out", str(out), "--resume", "--workers", "2"]) == 0
+    # the same command again picks up where the killed one stopped
+    assert main(["experiment", str(path), "--out", str(out), "--workers", "2"]) == 0
     text = capsys.readouterr().out
+    assert f"the same design as stored; {partial} runs re-used, {total - partial} to run" in text
     assert f"{total} runs ({total - partial} simulated, {partial} from the store)" in text
 
     with sqlite3.connect(db) as conn:
-        keys = conn.execute("SELECT variant, point, replication FROM runs").fetchall()
-    assert len(keys) == total and len(set(keys)) == total  # every run exactly once
+        keys = conn.execute("SELECT variant, point, replication FROM design_runs").fetchall()
+        stored = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+    assert len(keys) == total and len(set(keys)) == total == stored  # every run exactly once
     assert sorted(keys) == sorted((v, 0, r) for v in ("s6", "s8") for r in range(24))
 
     clean = run_experiment(path, workers=2, out=tmp_path / "clean")
@@ -247,20 +250,20 @@ def test_full_disk_mid_experiment_is_exit_2_naming_the_store_and_keeps_stored_ru
 ):
     """ENOSPC while storing: exit 2 with the store's path; the runs committed before stay."""
     import simulator.experiment.runner as runner
-    from simulator.store import Store
+    from simulator.experiment.results_store import RunStore
 
-    class FillingDisk(Store):
+    class FillingDisk(RunStore):
         """A store whose disk fills up after its first batch of runs."""
 
         batches = 0
 
-        def add(self, records):
+        def add(self, runs):
             FillingDisk.batches += 1
             if FillingDisk.batches > 1:
                 self._db.close()  # any write now fails, as on a full disk
-            return super().add(records)
+            return super().add(runs)
 
-    monkeypatch.setattr(runner, "Store", FillingDisk)
+    monkeypatch.setattr(runner, "RunStore", FillingDisk)
     path = tmp_path / "exp.yaml"
     path.write_text(yaml.safe_dump(design()))
     out = tmp_path / "res"

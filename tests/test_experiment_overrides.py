@@ -71,14 +71,18 @@ def test_a_stored_design_under_other_overrides_is_not_mixed_in(tmp_path, capsys)
     assert run(capsys, file, out)[0] == 0
     plain = on_hand(out)
     changed_runs = ["--set", "suppliers.vendor.lead_time_days=6"]
-    for extra in ([], ["--resume"]):
-        code, captured = run(capsys, file, out, *changed_runs, *extra)
-        if code == 0:  # the store re-used none of the other scenario's runs
-            assert on_hand(out) != plain
-            assert "(4 simulated, 0 from the store)" in captured.out
-        else:  # or refused them: nothing mixed, nothing rewritten
-            assert code == 2 and "results.sqlite" in captured.err
-            assert on_hand(out) == plain
+    code, captured = run(capsys, file, out, *changed_runs)
+    assert code == 0 and on_hand(out) != plain  # none of the other scenario's runs re-used
+    assert "(4 simulated, 0 from the store)" in captured.out
+    assert "base scenario suppliers.vendor.lead_time_days: " in captured.out
+    assert "0 runs re-used, 4 to run" in captured.out
+    changed = on_hand(out)
+    code, captured = run(capsys, file, out, *changed_runs, "--resume")
+    assert code == 0 and on_hand(out) == changed  # the same --set again: its own runs
+    assert "(0 simulated, 4 from the store)" in captured.out
+    code, captured = run(capsys, file, out)
+    assert code == 0 and on_hand(out) == plain  # and without it: the first runs, not mixed
+    assert "(0 simulated, 4 from the store)" in captured.out
     plain_design = load_design(file)
     changed = load_design(file, overrides=["suppliers.vendor.lead_time_days=6"])
     reseeded = load_design(file, seed=3)

@@ -420,7 +420,11 @@ def test_the_report_refuses_runs_of_another_experiment(plain_experiment, tmp_pat
     scenario = yaml.safe_load((folder / "scenario.yaml").read_text())
     scenario["warehouse"]["holding_cost_per_unit_day"] = 123.0
     (folder / "scenario.yaml").write_text(yaml.safe_dump(scenario))
-    with pytest.raises(ReportError, match="another experiment.*changed: the base scenario"):
+    with pytest.raises(
+        ReportError,
+        match=r"another experiment.*\(base scenario warehouse.holding_cost_per_unit_day: "
+        r"0.02 -> 123.0\)",
+    ):
         write_experiment_report(folder)
     (folder / "results.sqlite").unlink()
     with pytest.raises(ReportError, match="not an experiment folder: no results.sqlite"):

@@ -12,6 +12,9 @@ One job per module:
 - :mod:`~simulator.experiment.design`: the file validated, variants and sweep points expanded;
 - :mod:`~simulator.experiment.sweep`: the sweep's grid points or Latin hypercube sample;
 - :mod:`~simulator.experiment.executors`: serial, process pool and Dask execution of tasks;
+- :mod:`~simulator.experiment.identity`: what a run is (resolved scenario, seed, replication),
+  and what changed between two designs;
+- :mod:`~simulator.experiment.results_store`: the SQLite store of runs by that identity;
 - :mod:`~simulator.experiment.runner`: the run loop with the store, progress and sequential
   stopping, and :func:`run_experiment`;
 - :mod:`~simulator.experiment.summary`: means, intervals, paired differences and verdicts;

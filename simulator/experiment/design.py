@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import difflib
 import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from simulator.config.experiment_schema import (
     parse_experiment,
 )
 from simulator.config.overrides import apply_overrides, set_path
+from simulator.experiment.identity import RunKey, canonical, describe, scenario_key
 from simulator.experiment.sweep import sweep_points
 from simulator.replan import frozen_overrides
 from simulator.version import __version__
@@ -60,6 +60,11 @@ class Design:
     """SHA-256 of :attr:`definition`: a store holds runs of one definition only."""
     overrides: list[str]
     """The ``--set`` overrides, applied to :attr:`base_data`; kept for the provenance."""
+    scenario_keys: dict[tuple[str, int], str]
+    """The scenario key of every (variant, point): what its runs simulate
+    (:func:`simulator.experiment.identity.scenario_key`)."""
+    description: dict[str, Any]
+    """The design in the terms a person edits, stored to say what changed on a rerun."""
 
     @property
     def name(self) -> str:
@@ -84,6 +89,10 @@ class Design:
             for p in range(len(self.points))
             for r in range(replications)
         ]
+
+    def run_key(self, variant: str, point: int, replication: int) -> RunKey:
+        """What run ``(variant, point, replication)`` is: its scenario key, seed and replication."""
+        return (self.scenario_keys[(variant, point)], self.experiment.seed, replication)
 
 
 def _index_path(data: Any, path: str) -> str:
@@ -165,10 +174,6 @@ def kpi_value(document: Mapping[str, Any], name: str) -> Any:
 def point_text(point: Mapping[str, Any]) -> str:
     """A sweep point for a person: ``path=value, path=value``."""
     return ", ".join(f"{k}={v}" for k, v in point.items())
-
-
-def _canonical(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _read(source: str | Path | Experiment | Mapping[str, Any]) -> tuple[Experiment, str]:
@@ -341,8 +346,12 @@ def load_design(
         scenarios=scenarios,
         replications=exp.replications,
         definition=definition,
-        design_hash=hashlib.sha256(_canonical(definition).encode()).hexdigest(),
+        design_hash=hashlib.sha256(canonical(definition).encode()).hexdigest(),
         overrides=list(overrides),
+        scenario_keys={at: scenario_key(s) for at, s in scenarios.items()},
+        description=describe(
+            exp.seed, data, definition["variants"], points, exp.replications, list(exp.kpis)
+        ),
     )
 
 

@@ -2,8 +2,10 @@
 
 Runs are grouped into tasks of a few replications, ordered replications first, and handed to an
 executor (:mod:`simulator.experiment.executors`). The parent process stores every finished run in
-the SQLite store (:mod:`simulator.store`) as it arrives, so ``resume`` picks up where a crash left
-off. In sequential mode, batches of replications are added until every interval is precise enough.
+the SQLite store (:mod:`simulator.experiment.results_store`) as it arrives, keyed by what the run
+is, so running again picks up where a crash left off, and a changed design re-uses every run it
+shares with the runs stored. In sequential mode, batches of replications are added until every
+interval is precise enough.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -21,11 +23,13 @@ from simulator.config.experiment_schema import Experiment
 from simulator.experiment.design import Design, load_design
 from simulator.experiment.executors import Task, distributed_module, make_executor
 from simulator.experiment.folder import write_results_folder
+from simulator.experiment.identity import RunKey, changes
+from simulator.experiment.results_store import RunStore, stored_records
 from simulator.experiment.summary import ExperimentResults, summarise
 from simulator.outputs import claim
 from simulator.runs import show_progress
 from simulator.stats import precise_enough, t_interval
-from simulator.store import STORE_NAME, RunRecord, Store, StoreError
+from simulator.store import STORE_NAME, RunRecord
 
 #: Most replications per task: enough to make the per-task overhead negligible, few enough that
 #: a crash loses little and the workers finish together.
@@ -113,7 +117,33 @@ def _converged(design: Design, records: Mapping[tuple[str, int, int], RunRecord]
     return True
 
 
-def execute(design: Design, store: Store, executor: Any, progress: bool = False) -> tuple[int, int]:
+def _extra(design: Design) -> tuple[str, ...]:
+    """The dotted KPIs (per product, supplier, site) a stored run must hold to be re-used."""
+    return tuple(k for k in design.kpis if "." in k)
+
+
+def _usable(design: Design, store: RunStore, keys: Iterable[tuple[str, int, int]]) -> set[RunKey]:
+    """The run keys among the design keys ``keys`` the store holds with every KPI needed."""
+    extra = _extra(design)
+    found = store.get(design.run_key(*k) for k in keys)
+    return {key for key, (kpis, _) in found.items() if all(name in kpis for name in extra)}
+
+
+def _missing(
+    design: Design, keys: Iterable[tuple[str, int, int]], stored: set[RunKey]
+) -> list[tuple[str, int, int]]:
+    """The design keys whose run is not stored, one per run (two design points may share one)."""
+    wanted: dict[RunKey, tuple[str, int, int]] = {}
+    for k in keys:
+        key = design.run_key(*k)
+        if key not in stored:
+            wanted.setdefault(key, k)
+    return list(wanted.values())
+
+
+def execute(
+    design: Design, store: RunStore, executor: Any, progress: bool = False
+) -> tuple[int, int]:
     """Run every run of the design the store lacks; in sequential mode, add until precise.
 
     Returns:
@@ -121,46 +151,62 @@ def execute(design: Design, store: Store, executor: Any, progress: bool = False)
     """
     n = design.replications
     seq = design.experiment.sequential
-    stored = store.keys()
+    stored = _usable(design, store, design.keys(n))
     executed = 0
-    bar = _Progress(progress, len(design.keys(n)), sum(k in stored for k in design.keys(n)))
+    total = len({design.run_key(*k) for k in design.keys(n)})
+    bar = _Progress(progress, total, total - len(_missing(design, design.keys(n), stored)))
     try:
         while True:
-            missing = [k for k in design.keys(n) if k not in stored]
+            missing = _missing(design, design.keys(n), stored)
             if missing:
                 tasks = make_tasks(design, missing, _chunk(len(missing), executor))
                 for records in executor.run(tasks):
-                    store.add(records)
-                    stored.update(r.key for r in records)
+                    keyed = [(design.run_key(*r.key), r) for r in records]
+                    store.add((key, r.kpis, r.seconds) for key, r in keyed)
+                    stored.update(key for key, _ in keyed)
                     executed += len(records)
                     bar.update(len(records))
             if seq is None or n >= seq.max_replications:
                 break
-            by_key = {r.key: r for r in store.records()}
+            by_key = {r.key: r for r in stored_records(design, store.get, n)}
             if _converged(design, by_key, n):
                 break
             grown = min(n + seq.batch, seq.max_replications)
             added = [k for k in design.keys(grown) if k[2] >= n]
+            stored |= _usable(design, store, added)
             n = grown
-            bar.grow(len(design.keys(n)))
-            bar.update(sum(k in stored for k in added))
+            bar.grow(len({design.run_key(*k) for k in design.keys(n)}))
+            bar.update(len(added) - len(_missing(design, added, stored)))
     finally:
         bar.close()
     return n, executed
 
 
-def _open_store(path: str | Path, design: Design, resume: bool) -> Store:
-    """The results store; runs of this very design are kept without asking for ``--resume``.
+def _open_store(path: str | Path, design: Design) -> RunStore:
+    """The run store; a store of an earlier schema is migrated if it holds this very design."""
 
-    Running the same command twice shows the stored result at once; a store holding runs of
-    another design is refused unless resumed, as before.
+    def legacy_key(variant: str, point: int, replication: int) -> RunKey | None:
+        if (variant, point) not in design.scenario_keys:
+            return None
+        return design.run_key(variant, point, replication)
+
+    return RunStore(path, (design.design_hash, legacy_key))
+
+
+def rerun_message(
+    design: Design, before: dict[str, Any] | None, count: int, reused: int, to_run: int
+) -> str:
+    """What a run in a folder holding runs re-uses, and what changed since the last design.
+
+    ``""`` for a store that held no run: there is nothing to re-use.
     """
-    if not resume:
-        try:
-            return Store(path, design.design_hash, design.definition, resume=True)
-        except StoreError:
-            pass  # another design's runs: refuse them as without --resume
-    return Store(path, design.design_hash, design.definition, resume=resume)
+    if not count:
+        return ""
+    if before is None:
+        what = "runs of an earlier supplysim's store"
+    else:
+        what = "; ".join(changes(before, design.description)) or "the same design as stored"
+    return f"{what}; {reused} runs re-used, {to_run} to run"
 
 
 def run_experiment(
@@ -176,6 +222,7 @@ def run_experiment(
     command: Sequence[str] | None = None,
     overrides: Sequence[str] = (),
     seed: int | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> ExperimentResults:
     """Run an experiment: every variant x sweep point x replication, with common random numbers.
 
@@ -184,7 +231,8 @@ def run_experiment(
         workers: worker processes (default: all cores; 1 runs serially in this process).
         replications: overrides the experiment's ``replications``.
         out: results folder; default ``results/<name>/``.
-        resume: keep the runs already in the folder's store and run only the missing ones.
+        resume: kept for old scripts: the runs a folder's store holds are always re-used (each
+            is keyed by its resolved scenario, seed and replication), and only the rest run.
         dask: run on a Dask cluster instead: a scheduler address, ``"local"`` or a
             ``distributed.Client`` (needs the ``dask`` extra).
         write: write the results folder and store (``False``: keep everything in memory).
@@ -192,6 +240,8 @@ def run_experiment(
         command: the command line to record in the provenance.
         overrides: ``PATH=VALUE`` strings applied to the base scenario of every variant.
         seed: overrides the experiment's root seed.
+        notify: called, before anything is simulated, with what a rerun re-uses and what changed
+            (when the folder's store holds runs); the same text is kept in ``results.rerun``.
 
     Returns:
         The runs, the summary and the paired comparisons with the baseline.
@@ -201,8 +251,8 @@ def run_experiment(
             and not installed.
         OutputError: the results folder cannot be written, or another process writes there
             (checked before anything is simulated).
-        StoreError: the results folder holds runs already (without ``resume``), or runs of a
-            different experiment definition, or its store is not a results store.
+        StoreError: the folder's store is not a results store, or is one of an earlier
+            supplysim holding runs of another design.
         ExecutorError: the Dask scheduler cannot be reached.
     """
     start = time.perf_counter()
@@ -214,7 +264,7 @@ def run_experiment(
             raise ConfigError([Problem(design.file, "--dask", str(exc))]) from None
     folder = Path(out) if out is not None else Path("results") / design.name
     with claim(folder) if write else nullcontext():
-        results = _run(design, folder if write else None, resume, workers, dask, progress)
+        results = _run(design, folder if write else None, workers, dask, progress, notify)
         results.seconds = time.perf_counter() - start
         if write:
             results.out = write_results_folder(folder, design, results, command)
@@ -224,23 +274,39 @@ def run_experiment(
 def _run(
     design: Design,
     folder: Path | None,
-    resume: bool,
     workers: int | None,
     dask: Any,
     progress: bool | None,
+    notify: Callable[[str], None] | None,
 ) -> ExperimentResults:
     """Open the store (in ``folder``, or in memory), run what it lacks, and summarise."""
-    store = _open_store(folder / STORE_NAME if folder is not None else ":memory:", design, resume)
+    store = _open_store(folder / STORE_NAME if folder is not None else ":memory:", design)
     executor = None
     with store:
         try:
             seq = design.experiment.sequential
+            first = design.keys(design.replications)
+            stored = _usable(design, store, first)
+            reused = sum(design.run_key(*k) in stored for k in first)
+            message = rerun_message(
+                design,
+                store.stored_design(),
+                store.count(),
+                reused,
+                len(_missing(design, first, stored)),
+            )
+            _record_design(design, store, design.replications)
+            if message and notify is not None and folder is not None:
+                notify(f"{folder}: {message}")
             most = design.keys(seq.max_replications if seq else design.replications)
-            executor = make_executor(workers, dask, runs=len(set(most) - store.keys()))
+            to_run = len(_missing(design, most, _usable(design, store, most)))
+            executor = make_executor(workers, dask, runs=to_run)
             n, executed = execute(
                 design, store, executor, show_progress() if progress is None else progress
             )
-            results = summarise(design, store.records(), n)
+            if n != design.replications:
+                _record_design(design, store, n)
+            results = summarise(design, stored_records(design, store.get, n), n)
         except BaseException:
             if executor is not None:
                 executor.close(abort=True)
@@ -248,5 +314,15 @@ def _run(
         else:
             executor.close()
     results.executed = executed
+    results.rerun = message
     results.executor = executor.describe()
     return results
+
+
+def _record_design(design: Design, store: RunStore, n: int) -> None:
+    """Tell the store which runs the design's first ``n`` replications are."""
+    store.set_design(
+        design.description,
+        design.design_hash,
+        [(v, p, r, design.points[p], design.run_key(v, p, r)) for v, p, r in design.keys(n)],
+    )

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from simulator import kpis
 from simulator.experiment.design import Design
-from simulator.report.numbers import NOT_SIGNIFICANT
+from simulator.report.numbers import NOT_SIGNIFICANT, unit
 from simulator.stats import Interval, paired_difference, t_interval
 from simulator.store import RunRecord
 
@@ -59,10 +59,15 @@ class ExperimentResults:
     baseline, its interval, p-value and verdict."""
     design_hash: str
     """Hash of the experiment definition the runs belong to."""
+    currency: str | None = None
+    """The base scenario's ``currency`` (money in the tables carries it), or ``None``."""
     out: Path | None = None
     """The results folder, when one was written."""
     executed: int = 0
     """Runs simulated by this call (the others came from the store)."""
+    rerun: str = ""
+    """What this call re-used from the folder's store and what changed since the design stored
+    there ("" when the store held no run)."""
     seconds: float = 0.0
     """Wall-clock time of this call."""
     executor: dict[str, Any] = field(default_factory=dict)
@@ -144,6 +149,7 @@ def summarise(design: Design, records: Iterable[RunRecord], replications: int) -
         ]
 
     conf = exp.confidence
+    currency = design.scenarios[(design.baseline, 0)].currency
     summary, comparison = [], []
     intervals: dict[tuple[str, int, str], Interval] = {}
     for v in design.variants:
@@ -156,6 +162,7 @@ def summarise(design: Design, records: Iterable[RunRecord], replications: int) -
                         "point": p,
                         **point,
                         "kpi": kpi,
+                        "unit": unit(kpi, currency),
                         "n": ci.n,
                         "mean": ci.mean,
                         "sd": ci.sd,
@@ -180,6 +187,7 @@ def summarise(design: Design, records: Iterable[RunRecord], replications: int) -
                         "point": p,
                         **point,
                         "kpi": kpi,
+                        "unit": unit(kpi, currency),
                         "baseline": base,
                         "variant": v,
                         "n": d.n,
@@ -212,4 +220,5 @@ def summarise(design: Design, records: Iterable[RunRecord], replications: int) -
         summary=summary,
         comparison=comparison,
         design_hash=design.design_hash,
+        currency=currency,
     )

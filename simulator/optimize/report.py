@@ -21,7 +21,7 @@ from simulator.io import atomic_write_bytes, atomic_write_text
 from simulator.optimize.candidates import Candidate, feasible_on_mean, signed
 from simulator.optimize.problem import BASE
 from simulator.outputs import FIGURES_DIR
-from simulator.report.numbers import fmt, mean_pm, p_value, ticks
+from simulator.report.numbers import difference, fmt, mean_pm, p_value, ticks
 from simulator.report.numbers import signed as signed_text
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ def _finalist_rows(result: OptimizationResult) -> list[dict[str, Any]]:
     from simulator.optimize.text import setting_text
 
     setup, cmp = result.setup, result.comparison
-    kpi = setup.objectives[0]
+    kpi, money = setup.objectives[0], setup.base.currency
     rows = []
     for f in [*cmp.finalists, cmp.base]:
         d = cmp.pairs.get((BASE, f.name))
@@ -214,17 +214,17 @@ def _finalist_rows(result: OptimizationResult) -> list[dict[str, Any]]:
                     for p in setup.opt.variables
                 ],
                 "kpis": [
-                    mean_pm(k, f.intervals[k].mean, f.intervals[k].half_width)
+                    mean_pm(k, f.intervals[k].mean, f.intervals[k].half_width, money)
                     for k in setup.measured
                 ],
                 "checks": [
-                    f"{fmt(c.constraint.split()[0], c.bound)} {'holds' if c.holds else 'fails'}"
+                    f"{fmt(c.constraint.split()[0], c.bound, money)} "
+                    f"{'holds' if c.holds else 'fails'}"
                     for c in f.checks
                 ],
                 "vs_base": ""
                 if d is None
-                else f"{signed_text(kpi, d.mean)} "
-                f"[{signed_text(kpi, d.low)}, {signed_text(kpi, d.high)}], p {p_value(d.p_value)}",
+                else f"{difference(kpi, d.mean, d.low, d.high, money)}, p {p_value(d.p_value)}",
             }
         )
     return rows
@@ -232,14 +232,16 @@ def _finalist_rows(result: OptimizationResult) -> list[dict[str, Any]]:
 
 def _pairs(result: OptimizationResult) -> list[list[str]]:
     cmp = result.comparison
-    kpi = result.setup.objectives[0]
+    kpi, money = result.setup.objectives[0], result.setup.base.currency
     names = [f.name for f in cmp.finalists]
     out = []
     for a in names:
         row = [a]
         for b in names:
             d = cmp.pairs.get((a, b))
-            row.append("" if d is None else f"{signed_text(kpi, d.mean)} (p {p_value(d.p_value)})")
+            row.append(
+                "" if d is None else f"{signed_text(kpi, d.mean, money)} (p {p_value(d.p_value)})"
+            )
         out.append(row)
     return out
 

@@ -2,7 +2,8 @@
 
 Per KPI: the baseline's mean, each variant's mean, the paired difference with its interval, the
 p-value and whether the difference is significant (and better or worse, where the KPI has a
-direction). Numbers are formatted by :mod:`simulator.report.numbers`.
+direction). Numbers are formatted by :mod:`simulator.report.numbers`; money carries the
+scenario's currency, when it names one.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def comparison_table(results: ExperimentResults) -> str:
         "",
     ]
     summary = {(s["variant"], s["point"], s["kpi"]): s for s in results.summary}
+    money = results.currency
     others = [v for v in results.variants if v != results.baseline]
     for p, point in enumerate(results.points[:MAX_POINTS_SHOWN]):
         if point:
@@ -37,18 +39,18 @@ def comparison_table(results: ExperimentResults) -> str:
         cmp = {(c["variant"], c["kpi"]): c for c in results.comparison if c["point"] == p}
         for kpi in results.kpis:
             base = summary[(results.baseline, p, kpi)]
-            first = [kpi, mean_pm(kpi, base["mean"], base["half_width"])]
+            first = [kpi, mean_pm(kpi, base["mean"], base["half_width"], money)]
             if not others:
                 rows.append([*first, "", "", "", "", ""])
             for i, v in enumerate(others):
                 c = cmp[(v, kpi)]
-                diff = difference(kpi, c["difference"], c["ci_low"], c["ci_high"])
+                diff = difference(kpi, c["difference"], c["ci_low"], c["ci_high"], money)
                 sig = significance(c["significant"], c["verdict"])
                 rows.append(
                     [
                         *(first if i == 0 else ["", ""]),
                         v,
-                        mean_pm(kpi, c["variant_mean"], c["variant_half_width"]),
+                        mean_pm(kpi, c["variant_mean"], c["variant_half_width"], money),
                         diff,
                         p_value(c["p_value"]),
                         sig,

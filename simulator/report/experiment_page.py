@@ -45,8 +45,8 @@ def point_text(point: Mapping[str, Any]) -> str:
     return ", ".join(f"{k} = {numbers.text(k, v)}" for k, v in point.items())
 
 
-def _difference(c: Mapping[str, Any]) -> str:
-    return numbers.difference(c["kpi"], c["difference"], c["ci_low"], c["ci_high"])
+def _difference(c: Mapping[str, Any], currency: str | None = None) -> str:
+    return numbers.difference(c["kpi"], c["difference"], c["ci_low"], c["ci_high"], currency)
 
 
 def _significant(c: Mapping[str, Any]) -> str:
@@ -54,9 +54,17 @@ def _significant(c: Mapping[str, Any]) -> str:
 
 
 def verdict_table(
-    rows: Sequence[Mapping[str, Any]], p: int, point: Mapping[str, Any], base: str, conf: str
+    rows: Sequence[Mapping[str, Any]],
+    p: int,
+    point: Mapping[str, Any],
+    base: str,
+    conf: str,
+    currency: str | None = None,
 ) -> Table:
-    """The comparison rows of one design point: each KPI's baseline, then each variant's."""
+    """The comparison rows of one design point: each KPI's baseline, then each variant's.
+
+    Money carries ``currency`` (the scenario's), when given.
+    """
     span = {k: sum(1 for r in rows if r["kpi"] == k) for k in F.experiment_kpis(rows)}
     out = []
     shown: set[str] = set()
@@ -65,7 +73,7 @@ def verdict_table(
         first = []
         if kpi not in shown:  # the KPI and its baseline once, spanning its variants' rows
             shown.add(kpi)
-            baseline = numbers.mean_pm(kpi, c["baseline_mean"], c["baseline_half_width"])
+            baseline = numbers.mean_pm(kpi, c["baseline_mean"], c["baseline_half_width"], currency)
             first = [
                 Cell(kpi, header=True, rowspan=span[kpi]),
                 Cell(baseline, numeric=True, rowspan=span[kpi]),
@@ -73,8 +81,8 @@ def verdict_table(
         cells = [
             *first,
             Cell(c["variant"]),
-            Cell(numbers.mean_pm(kpi, c["variant_mean"], c["variant_half_width"]), True),
-            Cell(_difference(c), numeric=True, classes="wrap"),
+            Cell(numbers.mean_pm(kpi, c["variant_mean"], c["variant_half_width"], currency), True),
+            Cell(_difference(c, currency), numeric=True, classes="wrap"),
             Cell(numbers.p_value(c["p_value"]), numeric=True),
             Cell(_significant(c), classes="verdict"),
         ]
@@ -95,30 +103,36 @@ def verdict_table(
     return result
 
 
-def _mean_cell(kpi: str, row: Mapping[str, Any] | None) -> Cell:
+def _mean_cell(kpi: str, row: Mapping[str, Any] | None, currency: str | None) -> Cell:
     if row is None:
         return Cell(numbers.MISSING)
-    bounds = f"[{numbers.text(kpi, row['ci_low'])}, {numbers.text(kpi, row['ci_high'])}]"
-    text = f"{numbers.mean_pm(kpi, row['mean'], row['half_width'])} (n={row['n']})"
+    low, high = (numbers.text(kpi, row[k]) for k in ("ci_low", "ci_high"))
+    bounds = numbers.with_currency(kpi, f"[{low}, {high}]", currency)
+    text = f"{numbers.mean_pm(kpi, row['mean'], row['half_width'], currency)} (n={row['n']})"
     return Cell(text, numeric=True, title=bounds)
 
 
 def means_tables(
-    summary: Sequence[Mapping[str, Any]], points: Sequence[Mapping[str, Any]]
+    summary: Sequence[Mapping[str, Any]],
+    points: Sequence[Mapping[str, Any]],
+    currency: str | None = None,
 ) -> list[Table]:
     """Every mean: one table without a sweep, else one per KPI with a row per sweep point."""
     kpis = F.experiment_kpis(summary)
     variants = F.experiment_variants(summary)
     by = {(r["variant"], r["point"], r["kpi"]): r for r in summary}
     if len(points) == 1:
-        rows = [[heading(k)] + [_mean_cell(k, by.get((v, 0, k))) for v in variants] for k in kpis]
+        rows = [
+            [heading(k)] + [_mean_cell(k, by.get((v, 0, k)), currency) for v in variants]
+            for k in kpis
+        ]
         return [table(["KPI", *variants], rows, table_id="table-means")]
     return [
         table(
             ["sweep point", *variants],
             [
                 [heading(point_text(points[p]) or p)]
-                + [_mean_cell(k, by.get((v, p, k))) for v in variants]
+                + [_mean_cell(k, by.get((v, p, k)), currency) for v in variants]
                 for p in range(min(len(points), MAX_POINTS_SHOWN))
             ],
             k,
@@ -155,7 +169,7 @@ def headline(results: Any, conf: str) -> str:
         row = next((r for r in results.summary if r["point"] == 0 and r["kpi"] == kpi), {})
         return (
             f"One variant ({results.baseline}): {registry.label(kpi)} "
-            f"{numbers.mean_pm(kpi, row.get('mean'), row.get('half_width'))} "
+            f"{numbers.mean_pm(kpi, row.get('mean'), row.get('half_width'), results.currency)} "
             f"({conf} confidence, {row.get('n', 0)} replications)."
         )
     c = rows[0]
@@ -167,8 +181,8 @@ def headline(results: Any, conf: str) -> str:
         word = numbers.NOT_SIGNIFICANT
     return (
         f"{c['variant']} against {c['baseline']}: {registry.label(kpi)} "
-        f"{_difference(c)} ({conf} interval of the paired difference over {c['n']} "
-        f"replications): {word}."
+        f"{_difference(c, results.currency)} ({conf} interval of the paired difference over "
+        f"{c['n']} replications): {word}."
     )
 
 
@@ -200,6 +214,7 @@ def experiment_page(
             results.points[p],
             results.baseline,
             conf,
+            results.currency,
         )
         for p in range(min(n_points, MAX_POINTS_SHOWN))
     ]
@@ -244,7 +259,7 @@ def experiment_page(
         "conf": conf,
         "verdicts": verdicts if results.comparison else [],
         "more_points": max(0, n_points - MAX_POINTS_SHOWN),
-        "means": means_tables(results.summary, results.points),
+        "means": means_tables(results.summary, results.points, results.currency),
         "items": items,
         "notes": notes,
         "provenance": provenance_facts(folder.provenance),

@@ -197,7 +197,7 @@ def read_run_folder(folder: str | Path) -> RunFolder:
 
 
 def read_runs(path: str | Path) -> tuple[list[RunRecord], dict[str, Any]]:
-    """Every run in a results store, and the experiment definition stored with them.
+    """Every run in a results store of schema 1, and the experiment definition stored with them.
 
     The store is opened read-only, so a report never changes the results it shows.
     """
@@ -239,12 +239,64 @@ def _comparable(definition: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in plain.items() if k != "version"}
 
 
+def _legacy_records(store: Path, design: Any) -> list[RunRecord]:
+    """The runs of a schema 1 store (one definition per store), if it is this design's."""
+    records, stored = read_runs(store)
+    if not records:
+        raise ReportError(store, "no runs to report")
+    if _comparable(stored) != _comparable(design.definition):
+        raise ReportError(
+            store,
+            "its runs belong to another experiment than experiment.yaml and scenario.yaml "
+            f"describe ({describe_change(_comparable(stored), _comparable(design.definition))})",
+        )
+    return records
+
+
+def _design_records(store: Path, design: Any) -> list[RunRecord]:
+    """The runs of ``design`` a store holds (it may hold runs of other designs too)."""
+    from simulator.experiment.identity import changes
+    from simulator.experiment.results_store import (
+        lookup,
+        schema_of,
+        stored_design,
+        stored_records,
+    )
+
+    try:
+        db = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            if schema_of(db) != 2:
+                db.close()
+                return _legacy_records(store, design)
+            count = int(db.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+            records = stored_records(design, lambda keys: lookup(db, keys), design.replications)
+            before = stored_design(db)
+        finally:
+            db.close()
+    except (sqlite3.Error, json.JSONDecodeError) as exc:
+        raise ReportError(store, f"not a results store: {exc}") from None
+    if not count:
+        raise ReportError(store, "no runs to report")
+    if not records:
+        said = "; ".join(changes(before, design.description)) if before else "another design"
+        raise ReportError(
+            store,
+            "its runs belong to another experiment than experiment.yaml and scenario.yaml "
+            f"describe ({said})",
+        )
+    return records
+
+
 def read_experiment_folder(folder: str | Path) -> ExperimentFolder:
-    """Read an experiment folder: its design, and the summary of the runs in its store.
+    """Read an experiment folder: its design, and the summary of its runs in its store.
+
+    The store may hold runs of earlier designs run in the folder; only the runs of the design
+    ``experiment.yaml`` and ``scenario.yaml`` describe are summarised.
 
     Raises:
         ReportError: the folder has no store or no readable ``experiment.yaml``, the store holds
-            no runs, or the runs belong to another definition than the folder's files.
+            no runs, or none of this design.
     """
     from simulator.config import ConfigError
     from simulator.experiment import load_design, summarise
@@ -253,20 +305,12 @@ def read_experiment_folder(folder: str | Path) -> ExperimentFolder:
     store = folder / STORE_NAME
     if not store.is_file():
         raise ReportError(folder, f"not an experiment folder: no {STORE_NAME}", "(folder)")
-    records, stored = read_runs(store)
-    if not records:
-        raise ReportError(store, "no runs to report")
     try:
         design = load_design(folder / "experiment.yaml")
     except ConfigError as exc:
         first = exc.problems[0]
         raise ReportError(first.file, first.message, first.path or "(file)") from None
-    if _comparable(stored) != _comparable(design.definition):
-        raise ReportError(
-            store,
-            "its runs belong to another experiment than experiment.yaml and scenario.yaml "
-            f"describe ({describe_change(_comparable(stored), _comparable(design.definition))})",
-        )
+    records = _design_records(store, design)
     results = summarise(design, records, design.replications)
     return ExperimentFolder(results, design, _optional(read_json, folder / "provenance.json"))
 

@@ -68,10 +68,10 @@ def heading(text: Any) -> Cell:
     return Cell(str(text), header=True)
 
 
-def value_cell(name: str, value: Any) -> Cell:
-    """A KPI-like value, formatted for ``name``; numbers are right-aligned."""
+def value_cell(name: str, value: Any, currency: str | None = None) -> Cell:
+    """A KPI-like value, formatted for ``name`` (money with ``currency``); numbers right-aligned."""
     number = isinstance(value, int | float) and not isinstance(value, bool)
-    return Cell(numbers.text(name, value), numeric=number)
+    return Cell(numbers.text(name, value, currency), numeric=number)
 
 
 def table(
@@ -93,7 +93,10 @@ def table(
 
 
 def transposed(
-    columns: Mapping[str, Mapping[str, Any]], keys: Sequence[str], table_id: str = ""
+    columns: Mapping[str, Mapping[str, Any]],
+    keys: Sequence[str],
+    table_id: str = "",
+    currency: str | None = None,
 ) -> Table:
     """One row per key and one column per item (product, supplier, segment ...).
 
@@ -104,7 +107,9 @@ def transposed(
     rows = [
         [heading(k)]
         + [
-            value_cell(k, columns[n][k]) if k in columns[n] else Cell(ABSENT, numeric=True)
+            value_cell(k, columns[n][k], currency)
+            if k in columns[n]
+            else Cell(ABSENT, numeric=True)
             for n in names
         ]
         for k in present

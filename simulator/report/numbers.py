@@ -2,7 +2,9 @@
 
 Terminal tables, the HTML report and figure labels all call these functions, so a rate reads the
 same everywhere (``95.76%``, a difference in percentage points ``+4.18 pp``) and money carries
-thousands separators. How a value is read comes from the KPI registry (:mod:`simulator.kpis`);
+thousands separators and, when the scenario names one, its ``currency`` (``1,234.50 EUR``,
+``+590 [+447, +733] EUR``; the CSV tables say it in a ``unit`` column, :func:`unit`). How a value
+is read comes from the KPI registry (:mod:`simulator.kpis`);
 a name the registry does not know (a policy parameter, a swept scenario path) is formatted by
 its type, with ``*_rate`` names read as shares.
 """
@@ -40,6 +42,29 @@ def is_rate(name: str) -> bool:
     return kind(name) == "rate"
 
 
+def with_currency(name: str, written: str, currency: str | None) -> str:
+    """``written`` (a value of ``name`` as text) followed by ``currency`` when ``name`` is money."""
+    if not currency or written == MISSING or kind(name) != "money":
+        return written
+    return f"{written} {currency}"
+
+
+def unit(name: str, currency: str | None = None) -> str:
+    """The unit the values of ``name`` are in, for a ``unit`` column of a CSV table.
+
+    ``share`` for rates (a fraction 0..1, shown in % to people), the scenario's ``currency`` for
+    money (``money`` without one), the registry's unit for other KPIs (``units``, ``days`` ...),
+    ``""`` for a name the registry does not know.
+    """
+    how = kind(name)
+    if how == "rate":
+        return "share"
+    if how == "money":
+        return currency or "money"
+    k = kpis.get(name)
+    return "" if k is None else k.unit
+
+
 def fmt(name: str, value: Any, currency: str | None = None) -> str:
     """One value for a person: rates as percentages, money with separators, ``n/a`` for none.
 
@@ -55,7 +80,7 @@ def fmt(name: str, value: Any, currency: str | None = None) -> str:
     if how == "rate":
         return share(value)
     if how == "money":
-        return f"{value:,.2f}" + (f" {currency}" if currency else "")
+        return with_currency(name, f"{value:,.2f}", currency)
     if isinstance(value, int):
         return f"{value:,}"
     if abs(value) >= 1000:
@@ -85,7 +110,7 @@ THREE_DECIMALS = (
 )
 
 
-def text(name: str, value: Any) -> str:
+def text(name: str, value: Any, currency: str | None = None) -> str:
     """Like :func:`fmt`, for report cells: yes/no flags, JSON for nested values, 0..1 scores."""
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -93,16 +118,16 @@ def text(name: str, value: Any) -> str:
         return json.dumps(value, sort_keys=True)
     if isinstance(value, int | float) and name.rsplit(".", 1)[-1] in THREE_DECIMALS:
         return f"{value:.3f}" if math.isfinite(value) else MISSING
-    return fmt(name, value)
+    return fmt(name, value, currency)
 
 
-def signed(name: str, value: Any) -> str:
+def signed(name: str, value: Any, currency: str | None = None) -> str:
     """A difference: percentage points for rates, otherwise the KPI's own format with a sign."""
     if value is None:
         return MISSING
     if is_rate(name):
         return f"{100 * value:+.2f} pp"
-    return ("-" if value < 0 else "+") + fmt(name, abs(float(value)))
+    return ("-" if value < 0 else "+") + fmt(name, abs(float(value)), currency)
 
 
 #: Significant digits of an interval's half-width; its mean is shown to the same decimal place.
@@ -131,35 +156,38 @@ def _scaled(name: str, value: float) -> float:
     return 100 * value if is_rate(name) else value
 
 
-def mean_pm(name: str, mean: Any, half: Any) -> str:
+def mean_pm(name: str, mean: Any, half: Any, currency: str | None = None) -> str:
     """A mean with the half-width of its interval, both to the half-width's precision.
 
-    ``95.76% ± 0.34%``, ``1,099,140 ± 9,300``; without a half-width (or a zero one), the value
-    as :func:`fmt` writes it.
+    ``95.76% ± 0.34%``, ``1,099,140 ± 9,300`` (``1,099,140 ± 9,300 EUR`` for money with a
+    currency); without a half-width (or a zero one), the value as :func:`fmt` writes it.
     """
     if not _finite(mean):
         return MISSING
     if not _finite(half) or half == 0:
-        return fmt(name, mean) + ("" if half is None else " ± 0")
+        return fmt(name, mean, currency) + ("" if half is None else " ± 0")
     d = decimals(_scaled(name, half))
-    unit = "%" if is_rate(name) else ""
+    pct = "%" if is_rate(name) else ""
     m, h = _scaled(name, mean), _scaled(name, half)
-    return f"{m:,.{d}f}{unit} ± {h:,.{d}f}{unit}"
+    return with_currency(name, f"{m:,.{d}f}{pct} ± {h:,.{d}f}{pct}", currency)
 
 
-def difference(name: str, diff: Any, low: Any = None, high: Any = None) -> str:
-    """A difference with its interval: ``-10.4 pp [-13.2, -7.7]``, ``+50 [+45, +55]``.
+def difference(
+    name: str, diff: Any, low: Any = None, high: Any = None, currency: str | None = None
+) -> str:
+    """A difference with its interval: ``-10.4 pp [-13.2, -7.7]``, ``+50 [+45, +55] EUR``.
 
-    Rates in percentage points; digits from the interval's half-width, as :func:`mean_pm`.
+    Rates in percentage points; digits from the interval's half-width, as :func:`mean_pm`;
+    money followed by ``currency`` when given.
     """
     if not _finite(diff):
         return MISSING
     if not _finite(low, high) or low == high:
-        return signed(name, diff)
+        return signed(name, diff, currency)
     d = decimals(_scaled(name, (high - low) / 2))
-    unit = " pp" if is_rate(name) else ""
+    pp = " pp" if is_rate(name) else ""
     lo, hi, x = (_scaled(name, v) for v in (low, high, diff))
-    return f"{x:+,.{d}f}{unit} [{lo:+,.{d}f}, {hi:+,.{d}f}]"
+    return with_currency(name, f"{x:+,.{d}f}{pp} [{lo:+,.{d}f}, {hi:+,.{d}f}]", currency)
 
 
 def significance(significant: Any, verdict: str) -> str:

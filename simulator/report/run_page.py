@@ -44,8 +44,13 @@ def row_keys(scope: str, items: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return [*known, *extra]
 
 
-def kpi_tables(values: Mapping[str, Any]) -> tuple[list[Table], list[str]]:
-    """One table per registry group with a value, and the KPIs that are null (not applicable)."""
+def kpi_tables(
+    values: Mapping[str, Any], currency: str | None = None
+) -> tuple[list[Table], list[str]]:
+    """One table per registry group with a value, and the KPIs that are null (not applicable).
+
+    Money carries ``currency`` (the scenario's), when given.
+    """
     tables = []
     grouped: set[str] = set()
     for group in kpis.GROUPS:
@@ -53,11 +58,11 @@ def kpi_tables(values: Mapping[str, Any]) -> tuple[list[Table], list[str]]:
         grouped.update(names)
         present = [n for n in names if n in values]
         if any(values[n] is not None for n in present):
-            rows = [[heading(n), value_cell(n, values[n])] for n in present]
+            rows = [[heading(n), value_cell(n, values[n], currency)] for n in present]
             tables.append(table(["KPI", "value"], rows, group))
     rest = [n for n in values if n not in grouped and values[n] is not None]
     if rest:
-        rows = [[heading(n), value_cell(n, values[n])] for n in rest]
+        rows = [[heading(n), value_cell(n, values[n], currency)] for n in rest]
         tables.append(table(["KPI", "value"], rows, "Other"))
     return tables, [n for n in values if values[n] is None]
 
@@ -93,7 +98,7 @@ def churn_table(reasons: Mapping[str, int]) -> Table:
     return table(header, rows, "Churn reasons", table_id="table-churn")
 
 
-def costs_table(parties: Mapping[str, Any]) -> Table:
+def costs_table(parties: Mapping[str, Any], currency: str | None = None) -> Table:
     """Costs by party: the warehouse, each supplier and the chain, total cost last."""
     columns: dict[str, Mapping[str, Any]] = {}
     if parties.get("warehouse"):
@@ -104,7 +109,7 @@ def costs_table(parties: Mapping[str, Any]) -> Table:
         columns["chain"] = parties["chain"]
     keys = [k for k in dict.fromkeys(k for row in columns.values() for k in row)]
     keys = [k for k in keys if k != "cost_total"] + ["cost_total"]
-    return transposed(columns, keys, "table-costs")
+    return transposed(columns, keys, "table-costs", currency)
 
 
 def _scenario_facts(run: RunFolder) -> list[tuple[str, str]]:
@@ -148,7 +153,8 @@ def run_page(run: RunFolder, items: Sequence[FigureItem], notes: Sequence[str]) 
     document = run.document
     name = document.get("scenario") or run.scenario.get("name") or "run"
     horizon, warmup = document.get("horizon_days"), document.get("warmup_days")
-    tables, skipped = kpi_tables(document.get("kpis") or {})
+    money = run.scenario.get("currency")
+    tables, skipped = kpi_tables(document.get("kpis") or {}, money)
     products = document.get("by_product") or {}
     suppliers = document.get("suppliers") or {}
     segments = document.get("customers") or {}
@@ -168,23 +174,25 @@ def run_page(run: RunFolder, items: Sequence[FigureItem], notes: Sequence[str]) 
             ("figures", "Figures"),
             ("provenance", "Provenance"),
         ],
-        "headline": headline(document, run.scenario.get("currency")),
+        "headline": headline(document, money),
         "colours": {},
         "summary": _scenario_facts(run),
         "kpi_tables": tables,
         "skipped": skipped,
-        "products": transposed(products, row_keys(kpis.PRODUCT, products), "table-products")
+        "products": transposed(products, row_keys(kpis.PRODUCT, products), "table-products", money)
         if products
         else None,
         "policies": policies_table(policies) if policies else None,
-        "suppliers": transposed(suppliers, row_keys(kpis.SUPPLIER, suppliers), "table-suppliers")
+        "suppliers": transposed(
+            suppliers, row_keys(kpis.SUPPLIER, suppliers), "table-suppliers", money
+        )
         if suppliers
         else None,
         "segments": transposed(segments, row_keys(kpis.SEGMENT, segments), "table-customers")
         if segments
         else None,
         "churn": churn_table(reasons) if reasons else None,
-        "costs": costs_table(parties) if parties else None,
+        "costs": costs_table(parties, money) if parties else None,
         "items": items,
         "notes": notes,
         "provenance": provenance_facts(run.provenance),
