@@ -48,21 +48,24 @@ def test_a_single_warehouses_rows_name_no_site():
 
 
 def test_site_totals_add_up_each_products_levels(network):
-    _, trace, _ = network
+    _, trace, model = network
     stocks = S.site_stocks(trace)
     assert set(stocks) == {"dc", "north", "south", "west"}
     north = stocks["north"]
     assert north.products == ["gear", "shaft"] or north.products == ["shaft", "gear"]
     rows = [r for r in trace if r[COL["site"]] == "north" and r[COL["on_hand"]] != ""]
-    assert len(north.time) == len(rows)
-    # after each row the sum is the last recorded on hand of each product
-    last: dict[str, int] = {}
-    for i, r in enumerate(rows):
+    assert len(north.time) == len(rows) + 1 and north.time[0] == 0
+    # it starts from the site's initial stocks (each policy's target), with no backorders
+    initial = {s.pid: s.initial for s in model.spec.stocks if s.site == "north"}
+    assert north.on_hand[0] == sum(initial.values()) and north.backorders[0] == 0
+    # after each row the sum is the last recorded on hand of each product (or its initial)
+    last = dict(initial)
+    for i, r in enumerate(rows, start=1):
         last[r[COL["product"]]] = r[COL["on_hand"]]
         assert north.on_hand[i] == sum(last.values())
     gear_t, gear_units = north.by_product["gear"]
-    assert len(gear_t) == sum(1 for r in rows if r[COL["product"]] == "gear")
-    assert gear_units.min() >= 0
+    assert len(gear_t) == 1 + sum(1 for r in rows if r[COL["product"]] == "gear")
+    assert gear_units[0] == initial["gear"] and gear_units.min() >= 0
 
 
 def test_the_report_draws_each_echelon_of_sites(network, tmp_path):

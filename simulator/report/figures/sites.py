@@ -12,7 +12,7 @@ them (a larger echelon takes several figures), so that 24 sites stay readable.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from simulator.report.figures.common import shade_warmup as shade
 from simulator.report.figures.network import network_of
 
 #: Trace columns used here, in the recorder's order (``SITE`` is absent from older traces).
-TIME, PRODUCT, ON_HAND, BACKORDERS, SITE = 0, 3, 5, 6, 10
+TIME, EVENT, PRODUCT, UNITS, ON_HAND, BACKORDERS, DETAIL, SITE = 0, 1, 3, 4, 5, 6, 7, 10
 #: Most sites in one figure (4 columns of 3 rows).
 PANELS = 12
 #: Most products drawn one line each in a site's panel; more are drawn as their sum.
@@ -42,13 +42,13 @@ class SiteStock:
     products: list[str]
     """The products with stock rows, in the order the trace first names them."""
     time: np.ndarray
-    """The time of each of the site's stock rows."""
+    """Time 0, then the time of each of the site's stock rows."""
     on_hand: np.ndarray
-    """Units on hand summed over the site's products, after each row."""
+    """Units on hand summed over the site's products: initially, then after each row."""
     backorders: np.ndarray
-    """Units backordered summed over the site's products, after each row."""
+    """Units backordered summed over the site's products: initially (none), then after each row."""
     by_product: dict[str, tuple[np.ndarray, np.ndarray]]
-    """Each product's own (times, units on hand)."""
+    """Each product's own (times, units on hand), from time 0."""
 
 
 def site_of(row: tuple) -> str:
@@ -56,44 +56,65 @@ def site_of(row: tuple) -> str:
     return (row[SITE] or "") if len(row) > SITE else ""
 
 
-def site_stocks(trace: Iterable[Any]) -> dict[str, SiteStock]:
-    """Each site's stock levels from one pass over a trace (rows naming no site are skipped)."""
-    state: dict[str, dict[str, Any]] = {}
+def level_before(row: tuple) -> int:
+    """Units on hand just before a stock row's event (the row holds the level after it).
+
+    An order (a customer's or a transfer) took the units it was filled with (``filled=k`` in its
+    detail); a receipt and a restocked return brought their units; anything else moved none.
+    """
+    on_hand = count(row[ON_HAND]) or 0
+    event = row[EVENT]
+    if event in ("order_placed", "transfer_placed"):
+        detail = str(row[DETAIL] or "")
+        return on_hand + int(detail[7:]) if detail.startswith("filled=") else on_hand
+    if event in ("po_received", "return_restocked"):
+        return on_hand - (count(row[UNITS]) or 0)
+    return on_hand
+
+
+def site_stocks(trace: Sequence[Any]) -> dict[str, SiteStock]:
+    """Each site's stock levels from a trace (rows naming no site are skipped).
+
+    Each product's stock holds its initial level until its first row (which says what that
+    level was, see :func:`level_before`), so every site's sum starts at time 0 from the sum of
+    its initial stocks, with no backorders.
+    """
+    rows_of: dict[str, list] = {}
     for row in trace:
         site = site_of(row)
-        on_hand = count(row[ON_HAND])
-        if not site or on_hand is None:
-            continue
-        s = state.get(site)
-        if s is None:
-            s = state[site] = {"last": {}, "oh": 0, "bo": 0, "t": [], "ohs": [], "bos": [], "p": {}}
-        pid = row[PRODUCT]
-        backorders = count(row[BACKORDERS]) or 0
-        last_oh, last_bo = s["last"].get(pid, (0, 0))
-        s["last"][pid] = (on_hand, backorders)
-        s["oh"] += on_hand - last_oh
-        s["bo"] += backorders - last_bo
-        time = float(row[TIME])
-        s["t"].append(time)
-        s["ohs"].append(s["oh"])
-        s["bos"].append(s["bo"])
-        times, units = s["p"].setdefault(pid, ([], []))
-        times.append(time)
-        units.append(on_hand)
-    return {
-        site: SiteStock(
+        if site and count(row[ON_HAND]) is not None:
+            rows_of.setdefault(site, []).append(row)
+    out = {}
+    for site, rows in rows_of.items():
+        last: dict[str, tuple[int, int]] = {}
+        for row in rows:
+            last.setdefault(row[PRODUCT], (level_before(row), 0))
+        series = {pid: ([0.0], [float(oh)]) for pid, (oh, _) in last.items()}
+        on_hand = sum(oh for oh, _ in last.values())
+        backorders = 0
+        t, ohs, bos = [0.0], [float(on_hand)], [0.0]
+        for row in rows:
+            pid, time = row[PRODUCT], float(row[TIME])
+            now_oh, now_bo = count(row[ON_HAND]) or 0, count(row[BACKORDERS]) or 0
+            was_oh, was_bo = last[pid]
+            last[pid] = (now_oh, now_bo)
+            on_hand += now_oh - was_oh
+            backorders += now_bo - was_bo
+            t.append(time)
+            ohs.append(on_hand)
+            bos.append(backorders)
+            series[pid][0].append(time)
+            series[pid][1].append(now_oh)
+        arr = np.asarray
+        out[site] = SiteStock(
             site,
-            list(s["p"]),
-            np.asarray(s["t"], dtype=float),
-            np.asarray(s["ohs"], dtype=float),
-            np.asarray(s["bos"], dtype=float),
-            {
-                p: (np.asarray(t, dtype=float), np.asarray(u, dtype=float))
-                for p, (t, u) in s["p"].items()
-            },
+            list(series),
+            arr(t, dtype=float),
+            arr(ohs, dtype=float),
+            arr(bos, dtype=float),
+            {p: (arr(tt, dtype=float), arr(u, dtype=float)) for p, (tt, u) in series.items()},
         )
-        for site, s in state.items()
-    }
+    return out
 
 
 @dataclass(frozen=True)
