@@ -17,12 +17,15 @@ import numpy as np
 from simulator import behaviour
 from simulator.config.schema import (
     Carrier,
+    Inspection,
     Picking,
     RandomDisruption,
+    Returns,
     Scenario,
     Segment,
     Supplier,
 )
+from simulator.config.schema import Sourcing as SourcingConfig
 from simulator.policies import DemandRate, Rule, VmiBand
 from simulator.replay import bootstrap_days, replay_days
 from simulator.resolve import (
@@ -64,19 +67,7 @@ def build(sc: Scenario, streams: Streams) -> ModelSpec:
     expedite = None
     if wh.expedite is not None:
         expedite = lane(sc.carrier(wh.expedite.carrier), streams, "expedite")
-    returns = None
-    if wh.returns is not None:
-        r = wh.returns
-        returns = ReturnsSpec(
-            probability=r.probability,
-            refurbish_share=r.refurbish_share,
-            refurbish_cost_per_unit=r.refurbish_cost_per_unit,
-            handling_cost_per_unit=r.handling_cost_per_unit,
-            refund=r.resolution == "refund",
-            rng=streams.generator("returns/decisions"),
-            inspect=r.inspection_days.sampler(streams.generator("returns/inspection")),
-            lane=lane(sc.carrier(r.carrier), streams, "returns"),
-        )
+    returns = None if wh.returns is None else returns_spec(sc, wh.returns, streams)
     return ModelSpec(
         name=sc.name,
         seed=streams.seed,
@@ -98,6 +89,30 @@ def build(sc: Scenario, streams: Streams) -> ModelSpec:
             for seg in sc.customers.segments
         ),
         scorecard=scorecard(sc),
+    )
+
+
+def returns_spec(sc: Scenario, r: Returns, streams: Streams, prefix: str = "") -> ReturnsSpec:
+    """Reverse logistics of bad deliveries, on streams named under ``prefix``."""
+    return ReturnsSpec(
+        probability=r.probability,
+        refurbish_share=r.refurbish_share,
+        refurbish_cost_per_unit=r.refurbish_cost_per_unit,
+        handling_cost_per_unit=r.handling_cost_per_unit,
+        refund=r.resolution == "refund",
+        rng=streams.generator(f"{prefix}returns/decisions"),
+        inspect=r.inspection_days.sampler(streams.generator(f"{prefix}returns/inspection")),
+        lane=lane(sc.carrier(r.carrier), streams, f"{prefix}returns"),
+    )
+
+
+def inspection_spec(ins: Inspection, streams: Streams, name: str) -> InspectionSpec:
+    """Inbound inspection of the deliveries ``name`` (a supplier, or a site) draws for."""
+    return InspectionSpec(
+        days=ins.days.sampler(streams.generator(f"{name}/inspection")),
+        catch_rate=ins.catch_rate,
+        catch_rng=streams.generator(f"{name}/inspection_catch"),
+        cost_per_unit=ins.cost_per_unit,
     )
 
 
@@ -204,13 +219,7 @@ def supplier_spec(
     name = f"supplier/{s.id}"
     inspection = None
     if sc.warehouse is not None and sc.warehouse.inspection is not None:
-        ins = sc.warehouse.inspection
-        inspection = InspectionSpec(
-            days=ins.days.sampler(streams.generator(f"{name}/inspection")),
-            catch_rate=ins.catch_rate,
-            catch_rng=streams.generator(f"{name}/inspection_catch"),
-            cost_per_unit=ins.cost_per_unit,
-        )
+        inspection = inspection_spec(sc.warehouse.inspection, streams, name)
     plants = ()
     if s.production is not None:
         p = s.production
@@ -258,8 +267,11 @@ def supplier_spec(
 
 def sourcing(sc: Scenario, pid: str) -> Sourcing:
     """The rule deciding which supplier gets each purchase order of ``pid``."""
-    primary = sc.primary_supplier(pid).id
-    rule = sc.warehouse.sourcing.get(pid)
+    return sourcing_rule(sc.warehouse.sourcing.get(pid), sc.primary_supplier(pid).id)
+
+
+def sourcing_rule(rule: SourcingConfig | None, primary: str) -> Sourcing:
+    """A sourcing rule as given (``None``: single sourcing from ``primary``)."""
     if rule is None or rule.rule == "single":
         return Single(primary)
     if rule.rule == "backup":

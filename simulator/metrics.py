@@ -53,23 +53,24 @@ def percentile(hist: dict[int, int], q: float, low: float, high: float) -> float
     return min(high, max(low, (key + 0.5) * CYCLE_BIN))
 
 
+#: The counters of a product tally that add up over its stocks.
+_ADDED = tuple(
+    name
+    for name in ProductTally.__slots__
+    if name not in ("cycle_hist", "cycle_min", "cycle_max", "daily_demand", "daily_ordered")
+)
+
+
 def _merge(tallies: list[ProductTally]) -> ProductTally:
-    """Sum several product tallies into one."""
+    """Sum several product tallies into one (the daily series are the recorder's own to keep)."""
     out = ProductTally()
+    for name in _ADDED:
+        setattr(out, name, sum(getattr(t, name) for t in tallies))
     for t in tallies:
-        for name in ProductTally.__slots__:
-            value = getattr(t, name)
-            if name == "cycle_hist":
-                for k, v in value.items():
-                    out.cycle_hist[k] = out.cycle_hist.get(k, 0) + v
-            elif name == "cycle_min":
-                out.cycle_min = min(out.cycle_min, value)
-            elif name == "cycle_max":
-                out.cycle_max = max(out.cycle_max, value)
-            elif name in ("daily_demand", "daily_ordered"):
-                continue  # the recorder keeps the all-products series itself
-            else:
-                setattr(out, name, getattr(out, name) + value)
+        for k, v in t.cycle_hist.items():
+            out.cycle_hist[k] = out.cycle_hist.get(k, 0) + v
+        out.cycle_min = min(out.cycle_min, t.cycle_min)
+        out.cycle_max = max(out.cycle_max, t.cycle_max)
     return out
 
 
@@ -297,7 +298,7 @@ def _customers(
     rec: Recorder, spec: ModelSpec, out: dict[str, Any]
 ) -> tuple[dict | None, dict | None]:
     """Fill the customer KPIs from the segments' summaries; per-segment detail and reasons."""
-    if spec.returns is not None:
+    if spec.returns is not None or any(site.returns is not None for site in spec.sites):
         out["returns_units"] = rec.returns_units
     rows = list(rec.segments.values())
     if not rows:

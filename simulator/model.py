@@ -9,6 +9,7 @@ for, the event trace.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,7 @@ from simulator.network import build_network
 from simulator.policies import VmiBand
 from simulator.records import Recorder
 from simulator.rng import Streams
+from simulator.series import UNKEPT
 from simulator.specs import StockSpec
 
 
@@ -102,7 +104,7 @@ class Model:
         self.sites: dict[str, WarehouseNode] = {}
         self.fronts: dict[str, dict] = {}  # per site, the products it pulls laterally
         if spec.sites:
-            self._wire_sites()
+            self._wire_sites(order_ids)
         else:
             for stock_spec in spec.stocks:
                 wh.stocks[stock_spec.pid] = self._stock(stock_spec, express)
@@ -128,26 +130,50 @@ class Model:
         if self.warmup > 0:
             Call(env, self.warmup, lambda ev: rec.start_measuring(env.now), None, WARMUP_END)
 
-    def _wire_sites(self) -> None:
+    def _wire_sites(self, order_ids: itertools.count) -> None:
         """A network: each site's outbound side and stocks, upstream sites first."""
         env, rec = self.env, self.recorder
-        outbound = {}
+        outbound, express, lanes = {}, {}, {}
         for site in self.spec.sites:
-            node = self.sites[site.id] = WarehouseNode(env, site.picking, rec)
+            returns = None
+            if site.returns is not None:
+                back = Lane(site.returns.lane, rec)
+                returns = ReturnsNode(env, site.returns, back, rec, order_ids)
+            node = self.sites[site.id] = WarehouseNode(env, site.picking, rec, returns)
             outbound[site.id] = SiteOutbound(node)
+            express[site.id] = None if site.expedite is None else Lane(site.expedite, rec)
+            for origin, spec in site.lanes.items():
+                lanes[origin, site.id] = Lane(spec, rec)
         self.warehouse = self.sites[self.spec.sites[-1].id]
         partial = {s.key: s.ship_partial for s in self.spec.stocks}
-        lanes: dict[tuple[str, str], Lane] = {}
+        inspection = {s.id: s.inspection for s in self.spec.sites}
+        sites_of = Counter(s.pid for s in self.spec.stocks)
         for spec in self.spec.stocks:
-            lane = lanes.get((spec.primary, spec.site))
-            if lane is None:
-                lane = lanes[spec.primary, spec.site] = Lane(spec.inbound, rec)
+            if sites_of[spec.pid] > 1:  # no bullwhip ratio per stock: no daily series either
+                tally = rec.product(spec.key)
+                tally.daily_demand = tally.daily_ordered = UNKEPT
             if spec.source_site:
                 up = self.sites[spec.source_site].stocks[spec.pid]
-                source = SiteSource(env, up, lane, rec, partial[up.key])
+                lane = lanes[spec.source_site, spec.site]
+                sources = {spec.primary: SiteSource(env, up, lane, rec, partial[up.key])}
             else:
-                source = LaneSource(self.suppliers[spec.primary], lane)
-            stock = self._stock(spec, None, outbound[spec.site], {source.id: source})
+                several = len(spec.suppliers) > 1
+                plain = (
+                    not several and inspection[spec.site] is None and spec.expedite_above is None
+                )
+                sources = {
+                    sid: LaneSource(
+                        self.suppliers[sid],
+                        lanes[sid, spec.site],
+                        env,
+                        rec,
+                        inspection[spec.site],
+                        rec.product(f"{spec.key}<{sid}") if several else None,
+                        plain and not lanes[sid, spec.site].damage_rate,
+                    )
+                    for sid in spec.suppliers
+                }
+            stock = self._stock(spec, express[spec.site], outbound[spec.site], sources)
             self.sites[spec.site].stocks[spec.pid] = stock
         stocks = {sid: node.stocks for sid, node in self.sites.items()}
         for site in self.spec.sites:

@@ -13,15 +13,24 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from simulator.build import desk_spec, lane, picking_spec, scorecard, segment_spec, supplier_spec
+from simulator.build import (
+    desk_spec,
+    inspection_spec,
+    lane,
+    picking_spec,
+    returns_spec,
+    scorecard,
+    segment_spec,
+    sourcing_rule,
+    supplier_spec,
+)
 from simulator.config.network import Site
 from simulator.config.network_checks import lateral_products, segment_site, source_of
-from simulator.config.schema import EchelonBaseStockPolicy, Scenario
+from simulator.config.schema import Carrier, EchelonBaseStockPolicy, Scenario
 from simulator.distributions import Dist
 from simulator.policies import DemandRate, LeadTime, VmiBand
 from simulator.resolve import NO_DEMAND, demand_rates, resolve, segment_moments
 from simulator.rng import Streams
-from simulator.sourcing import Single
 from simulator.specs import LaneSpec, LateralSpec, ModelSpec, SiteSpec, StockSpec
 from simulator.substitutes import with_substitutes
 
@@ -129,12 +138,17 @@ def lateral_spec(sc: Scenario, site: Site, streams: Streams) -> LateralSpec | No
 
 
 def lead_time(sc: Scenario, origin: str, site: Site) -> LeadTime:
-    """Moments of order-to-available time from ``origin`` (supplier or site) to ``site``."""
+    """Moments of order-to-available time from ``origin`` (supplier or site) to ``site``.
+
+    From a supplier: its processing and lead time, the lane's transit and the site's inspection.
+    """
     parts = []
     supplier = next((s for s in sc.suppliers if s.id == origin), None)
     if supplier is not None:
         parts += [supplier.order_processing_days, supplier.lead_time_days]
     found = next((ln for ln in sc.lanes if ln.origin == origin and ln.destination == site.id), None)
+    if supplier is not None and site.inspection is not None:
+        parts.append(site.inspection.days)
     if found is not None and found.transit_days is not None:
         parts.append(found.transit_days)
     else:
@@ -145,6 +159,64 @@ def lead_time(sc: Scenario, origin: str, site: Site) -> LeadTime:
         if carrier is not None:
             parts.append(carrier.transit_days)
     return LeadTime(sum(d.mean for d in parts), sum(d.variance for d in parts))
+
+
+def _origins(sc: Scenario, site: Site, pid: str, primary: str) -> tuple[str, ...]:
+    """Where ``site`` may order ``pid``: its primary source, and the suppliers of its rule."""
+    rule = site.sourcing.get(pid)
+    named = [] if rule is None else [rule.backup, *sorted(rule.shares)]
+    return tuple(dict.fromkeys(o for o in (primary, *named) if o is not None))
+
+
+def site_spec(
+    sc: Scenario,
+    site: Site,
+    sources: dict[str, str],
+    lanes: dict[tuple[str, str], LaneSpec],
+    streams: Streams,
+) -> SiteSpec:
+    """One site: its outbound side, its lanes in, and the parts a warehouse has."""
+    prefix = f"site/{site.id}/"
+    expedite = None
+    if site.expedite is not None:
+        expedite = lane(sc.carrier(site.expedite.carrier), streams, f"{prefix}expedite")
+    return SiteSpec(
+        id=site.id,
+        kind=site.kind,
+        picking=picking_spec(site.picking, streams, prefix),
+        sources=sources,
+        lanes={o: spec for (o, dest), spec in lanes.items() if dest == site.id},
+        inspection=None
+        if site.inspection is None
+        else inspection_spec(site.inspection, streams, f"site/{site.id}"),
+        returns=None if site.returns is None else returns_spec(sc, site.returns, streams, prefix),
+        expedite=expedite,
+        lateral=lateral_spec(sc, site, streams),
+    )
+
+
+def quoted_carrier(sc: Scenario, supplier: str) -> Carrier | None:
+    """The carrier whose transit a supplier's default quote includes, as with ``warehouse:``.
+
+    That of every route its goods take to the sites ordering from it, when they all take the
+    same carrier at its own transit time; otherwise none (the quote is processing and lead
+    time: give ``quoted_lead_time_days`` when the routes differ).
+    """
+    carriers = set()
+    for site in sc.sites:
+        if not any(
+            supplier in _origins(sc, site, p, source_of(sc, site, p)) for p in site.policies
+        ):
+            continue
+        found = next(
+            (ln for ln in sc.lanes if ln.origin == supplier and ln.destination == site.id), None
+        )
+        if found is None:
+            carriers.add(site.inbound_carrier)
+        else:
+            carriers.add(found.carrier if found.transit_days is None else "")
+    only = carriers.pop() if len(carriers) == 1 else None
+    return sc.carrier(only) if only else None
 
 
 def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
@@ -160,15 +232,10 @@ def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
     lanes: dict[tuple[str, str], LaneSpec] = {}  # one per origin and site, shared by products
     for site in ordered:
         sources = {pid: source_of(sc, site, pid) for pid in site.policies}
-        sites.append(
-            SiteSpec(
-                id=site.id,
-                kind=site.kind,
-                picking=picking_spec(site.picking, streams, f"site/{site.id}/"),
-                sources=sources,
-                lateral=lateral_spec(sc, site, streams),
-            )
-        )
+        origins = {pid: _origins(sc, site, pid, sources[pid]) for pid in site.policies}
+        for origin in dict.fromkeys(o for group in origins.values() for o in group):
+            lanes[origin, site.id] = lane_spec(sc, origin, site, streams)
+        sites.append(site_spec(sc, site, sources, lanes, streams))
         for pid, policy in site.policies.items():
             src = sources[pid]
             supplier = next((s for s in sc.suppliers if s.id == src), None)
@@ -176,8 +243,6 @@ def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
             holding = product.holding_cost_per_unit_day
             holding = site.holding_cost_per_unit_day if holding is None else holding
             rate = demand.get((site.id, pid), NO_DEMAND)
-            if (src, site.id) not in lanes:
-                lanes[src, site.id] = lane_spec(sc, src, site, streams)
             if isinstance(policy, EchelonBaseStockPolicy):
                 policy = policy.model_copy(update={"level": installation_level(sc, site, pid)})
             rule = resolve(
@@ -197,10 +262,12 @@ def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
                     initial=site.initial_stock.get(pid, rule.target),
                     backorder=site.unmet_demand == "backorder",
                     primary=src,
-                    suppliers=(src,),
-                    sourcing=Single(src),
+                    suppliers=origins[pid],
+                    sourcing=sourcing_rule(site.sourcing.get(pid), src),
                     consigned=isinstance(rule, VmiBand) and rule.consignment,
-                    expedite_above=None,
+                    expedite_above=None
+                    if site.expedite is None
+                    else site.expedite.backorder_threshold,
                     prior=rate.mean,
                     defective_picks=streams.generator(f"site/{site.id}/stock/{pid}/defective"),
                     site=site.id,
@@ -236,7 +303,8 @@ def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
         inbound=lane(None, streams, "inbound"),
         expedite=None,
         suppliers=tuple(
-            supplier_spec(sc, s, streams, end, rules, rates, None) for s in sc.suppliers
+            supplier_spec(sc, s, streams, end, rules, rates, quoted_carrier(sc, s.id))
+            for s in sc.suppliers
         ),
         stocks=tuple(stocks),
         picking=None,

@@ -86,17 +86,23 @@ def lane_flows(
 ) -> list[dict[str, Any]]:
     """Units received over the horizon on each lane (origin to site), in the order of stocks.
 
-    The lateral lanes (sibling to site, marked ``lateral``) come last.
+    A stock ordering from several suppliers counts what came in over each of their lanes. The
+    lateral lanes (sibling to site, marked ``lateral``) come last.
     """
     flows: dict[tuple[str, str], int] = {}
     for stock in spec.stocks:
-        t: ProductTally = rec.products[stock.key]
-        key = (stock.primary, stock.site)
-        flows[key] = flows.get(key, 0) + t.units_received
+        if len(stock.suppliers) > 1:  # split or backup sourcing: each lane counted apart
+            parts = [(sid, rec.products[f"{stock.key}<{sid}"]) for sid in stock.suppliers]
+        else:
+            parts = [(stock.primary, rec.products[stock.key])]
+        for origin, t in parts:
+            key = (origin, stock.site)
+            flows[key] = flows.get(key, 0) + t.units_received
     lateral: dict[tuple[str, str], int] = {}
     for origin, dest, pid, t in moves:
-        primary = next(s.primary for s in spec.stocks if s.key == f"{dest}/{pid}")
-        flows[primary, dest] -= t.units_received  # the site's receipts count both
+        stock = next(s for s in spec.stocks if s.key == f"{dest}/{pid}")
+        if len(stock.suppliers) == 1:  # the stock's own receipts count both
+            flows[stock.primary, dest] -= t.units_received
         lateral[origin, dest] = lateral.get((origin, dest), 0) + t.units_received
     return [
         {"origin": origin, "destination": dest, "units": units}

@@ -231,9 +231,11 @@ class Recorder:
         "detail",
         "replacement",
         "segment",
+        "site",
     )
     """Columns of a trace row; ``replacement`` is true for an order that replaces returned units,
-    ``segment`` names the customer segment of an order's rows (empty on other rows)."""
+    ``segment`` names the customer segment of an order's rows (empty on other rows), ``site`` the
+    network site of a stock's rows (empty with one warehouse, and on other rows)."""
 
     def __init__(self, warmup: float, end: float, trace: bool = False):
         self.warmup = warmup
@@ -367,8 +369,21 @@ class Recorder:
         detail: str = "",
         replacement: bool = False,
         segment: str = "",
+        site: str = "",
     ) -> None:
         """Append one trace row (only call when ``self.trace`` is not ``None``)."""
         self.trace.append(
-            (now, event, order, product, units, on_hand, backorders, detail, replacement, segment)
+            (
+                now,
+                event,
+                order,
+                product,
+                units,
+                on_hand,
+                backorders,
+                detail,
+                replacement,
+                segment,
+                site,
+            )
         )

@@ -60,6 +60,27 @@ class DailySeries:
         return max(0.0, (copy.total_sq - copy.n * mean * mean) / (copy.n - 1))
 
 
+class UnkeptSeries(DailySeries):
+    """A daily series nobody reads: what is added is dropped.
+
+    A product stocked at several sites of a network has no bullwhip ratio of its own (its sites'
+    series are not merged), so its stocks feed this instead of keeping series of their own.
+    """
+
+    __slots__ = ()
+
+    def add(self, day: int, x: float) -> None:
+        """Drop ``x``."""
+
+    def variance(self, days: int) -> float | None:
+        """Nothing was kept."""
+        return None
+
+
+#: The one series every unkept daily series of a run may share.
+UNKEPT = UnkeptSeries()
+
+
 class DayBook:
     """Units of one product demanded on the current day, not yet added to its daily series.
 

@@ -252,9 +252,17 @@ class SiteSpec:
     kind: str
     picking: PickingSpec | None
     sources: Mapping[str, str]
-    """The supplier or upstream site replenishing each product it stocks."""
+    """The supplier or upstream site replenishing each product it stocks (the primary one)."""
     lateral: LateralSpec | None = None
     """Lateral transshipment from sibling sites (``None``: none)."""
+    lanes: Mapping[str, LaneSpec] = field(default_factory=dict)
+    """The lane from each supplier or upstream site the site orders from, by origin."""
+    inspection: InspectionSpec | None = None
+    """Inbound inspection of the deliveries from suppliers (``None``: none)."""
+    returns: ReturnsSpec | None = None
+    """Reverse logistics of its customers' bad deliveries (``None``: none)."""
+    expedite: LaneSpec | None = None
+    """The express lane its orders ride while backorders are high (``None``: no expediting)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,27 +155,3 @@ def test_a_fallback_site_needs_a_network(tmp_path, capsys):
     assert main(["validate", file]) == 2
     err = capsys.readouterr().err
     assert "customers.segments.0.fallback_site: a fallback site needs sites:" in err, err
-
-
-@pytest.mark.parametrize(
-    ("part", "value", "message"),
-    [
-        (
-            "inspection",
-            {"catch_rate": 0.7, "days": 0.5},
-            "not supported at a site of a network yet",
-        ),
-        ("returns", {"probability": 0.8, "carrier": "courier"}, "not supported at a site"),
-    ],
-)
-def test_what_a_site_cannot_have_yet_is_refused_with_its_path(
-    tmp_path, capsys, part, value, message
-):
-    """Inspection, returns, expediting and split sourcing work with warehouse: only (for now)."""
-    data = copy.deepcopy(TWO_SITES)
-    data["sites"][1][part] = value
-    file = write(tmp_path, data)
-    capsys.readouterr()
-    assert main(["validate", file]) == 2
-    err = capsys.readouterr().err
-    assert f"{file}: sites.1.{part}: {message}" in err, err

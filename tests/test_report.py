@@ -291,15 +291,15 @@ def test_load_trace_reads_the_declared_columns(tmp_path):
     old = tmp_path / "old.csv"
     old.write_text(f"{header}\n1.5,order_placed,4,widget,2,10.0,0,filled=2\n")
     assert load_trace(old) == [
-        (1.5, "order_placed", "4", "widget", 2, 10, 0, "filled=2", False, "")
+        (1.5, "order_placed", "4", "widget", 2, 10, 0, "filled=2", False, "", "")
     ]
     new = tmp_path / "new.csv"
     new.write_text(
         f"{header},replacement\n2,order_placed,5,widget,1,,,,True\n3,po_placed,,widget,9,,,,\n"
     )
     rows = load_trace(new)
-    assert [r[-2] for r in rows] == [True, False]
-    assert [r[-1] for r in rows] == ["", ""]
+    assert [r[-3] for r in rows] == [True, False]
+    assert [r[-2:] for r in rows] == [("", ""), ("", "")]  # no segment, no site
     assert rows[0][4:7] == (1, None, None)
     (tmp_path / "bad.csv").write_text("when,what\n1,x\n")
     with pytest.raises(ReportError, match="not a trace: no column time, event"):
@@ -691,13 +691,15 @@ def test_a_lane_that_moved_nothing_is_drawn_dashed():
         F.network_figure({"lanes": []})
 
 
-def test_a_network_report_has_the_network_figure_and_no_mixed_inventory(network_run):
+def test_a_network_report_has_the_network_figure_and_each_sites_stock(network_run):
     document, trace = network_run
     items, notes = run_figures(document, trace)
     ids = [item.id for item in items]
     assert ids[0] == "fig-network"
+    # no product's line mixing its sites: each site's stock, the DC's echelon then the regions'
     assert not any(i.startswith("fig-inventory") for i in ids)
-    assert any("which site" in note for note in notes)
+    assert ids[1:3] == ["fig-sites-echelon-1", "fig-sites-echelon-2"]
+    assert not any("site" in note for note in notes)
     assert "plant to dc" in items[0].alt
 
 

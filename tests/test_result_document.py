@@ -48,7 +48,7 @@ def test_trace_marks_replacement_orders():
     placement, stages and delivery; every other row says ``False``."""
     sc = load_scenario(SCENARIOS / "tutorial" / "03_defects_returns.yaml")
     trace = simulate(sc, trace=True).trace
-    assert Recorder.TRACE_COLUMNS[-2:] == ("replacement", "segment")
+    assert Recorder.TRACE_COLUMNS[-3:] == ("replacement", "segment", "site")
     assert all(len(row) == len(Recorder.TRACE_COLUMNS) for row in trace)
     flag, event, order = COL["replacement"], COL["event"], COL["order"]
     replacements = {row[order] for row in trace if row[flag]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from simulator.config.network_checks import network_checks
 from simulator.config.scenario import Scenario
+from simulator.config.sourcing_checks import sourcing_checks
 from simulator.config.substitution_checks import substitution_checks
 
 
@@ -106,28 +107,8 @@ def _warehouse_checks(
         if pid not in products:
             problems.append((path, unknown_product(pid)))
             continue
-        named = [("primary", rule.primary), ("backup", rule.backup)]
-        named += [(f"shares.{sid}", sid) for sid in rule.shares]
-        for key, sid in named:
-            if sid is None:
-                continue
-            if sid not in suppliers:
-                known = ", ".join(sorted(suppliers)) or "none defined"
-                problems.append((f"{path}.{key}", f"unknown supplier {sid!r} (suppliers: {known})"))
-            elif pid not in suppliers[sid].products:
-                problems.append((f"{path}.{key}", f"supplier {sid!r} does not supply {pid!r}"))
-        if rule.rule == "backup":
-            first = sc.suppliers_of(pid)[0].id if pid in supplied else None
-            if rule.backup is None:
-                problems.append((f"{path}.backup", "rule backup needs a backup supplier"))
-            elif rule.backup == (rule.primary or first):
-                problems.append((f"{path}.backup", "the backup must differ from the primary"))
-        if rule.rule == "split":
-            total = sum(rule.shares.values())
-            if not rule.shares:
-                problems.append((f"{path}.shares", "rule split needs shares per supplier"))
-            elif abs(total - 1.0) > 1e-6:
-                problems.append((f"{path}.shares", f"shares sum to {total:g}, must sum to 1"))
+        first = sc.suppliers_of(pid)[0].id if pid in supplied else None
+        problems += sourcing_checks(sc, path, pid, rule, first)
     if wh.expedite is not None and wh.expedite.carrier not in carriers:
         problems.append(("warehouse.expedite.carrier", unknown_carrier(wh.expedite.carrier)))
     if wh.returns is not None and wh.returns.carrier is not None:

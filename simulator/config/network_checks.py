@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from simulator.config.network import Site
 from simulator.config.scenario import Scenario
+from simulator.config.sourcing_checks import sourcing_checks
 
 
 def is_network(sc: Scenario) -> bool:
@@ -18,10 +19,19 @@ def is_network(sc: Scenario) -> bool:
 
 
 def source_of(sc: Scenario, site: Site, pid: str) -> str | None:
-    """Where ``site`` replenishes ``pid``: its ``replenish_from``, else the primary supplier."""
+    """Where ``site`` replenishes ``pid`` from (its primary source).
+
+    Its ``replenish_from``, else its sourcing rule's primary supplier (named, or the largest
+    share of a split), else the first supplier listing the product.
+    """
     named = site.replenish_from.get(pid)
     if named is not None:
         return named
+    rule = site.sourcing.get(pid)
+    if rule is not None and rule.primary is not None:
+        return rule.primary
+    if rule is not None and rule.rule == "split" and rule.shares:
+        return max(rule.shares, key=rule.shares.get)
     first = next((s for s in sc.suppliers if pid in s.products), None)
     return None if first is None else first.id
 
@@ -48,11 +58,7 @@ def network_checks(sc: Scenario) -> list[tuple[str, str]]:
     for i, site in enumerate(sc.sites):
         if sites[site.id] != i:
             problems.append((f"sites.{i}.id", f"duplicate id {site.id!r}"))
-        for part in ("inspection", "returns", "expedite"):
-            if getattr(site, part) is not None:
-                problems.append((f"sites.{i}.{part}", "not supported at a site of a network yet"))
-        if site.sourcing:
-            problems.append((f"sites.{i}.sourcing", "not supported in a network yet"))
+        problems += _site_parts(sc, i, sites, carriers)
         for pid in list(site.policies) + list(site.initial_stock):
             if pid not in products:
                 problems.append((f"sites.{i}.policies.{pid}", f"unknown product {pid!r}"))
@@ -120,6 +126,38 @@ def network_checks(sc: Scenario) -> list[tuple[str, str]]:
                     )
                 )
         problems += _fallback(sc, i, sites, carriers)
+    return problems
+
+
+def _site_parts(
+    sc: Scenario, i: int, sites: dict[str, int], carriers: set[str]
+) -> list[tuple[str, str]]:
+    """A site's sourcing rules (among suppliers only) and the carriers of its parts."""
+    site = sc.sites[i]
+    problems = []
+    for part in ("expedite", "returns"):
+        cid = getattr(getattr(site, part), "carrier", None)
+        if cid is not None and cid not in carriers:
+            problems.append((f"sites.{i}.{part}.carrier", f"unknown carrier {cid!r}"))
+    for pid, rule in site.sourcing.items():
+        path = f"sites.{i}.sourcing.{pid}"
+        src = site.replenish_from.get(pid)
+        if pid not in site.policies:
+            problems.append((path, f"{site.id!r} has no policy for {pid!r}"))
+        elif src in sites:
+            problems.append(
+                (
+                    path,
+                    f"{pid!r} comes from site {src!r}: a sourcing rule chooses among suppliers "
+                    "(replenish it from a supplier, or leave the rule out)",
+                )
+            )
+        elif src is not None and rule.primary is not None and rule.primary != src:
+            problems.append((f"{path}.primary", f"differs from replenish_from.{pid} ({src!r})"))
+        elif src is not None and rule.rule == "split" and src not in rule.shares:
+            problems.append((f"{path}.shares", f"no share for {src!r} (replenish_from.{pid})"))
+        else:
+            problems += sourcing_checks(sc, path, pid, rule, source_of(sc, site, pid))
     return problems
 
 

@@ -76,7 +76,7 @@ class Stock:
         self.consigned = spec.consigned  # VMI on consignment: the supplier's until sold
         self.warehouse = warehouse
         self.recorder = recorder
-        self.key = spec.key
+        self.key, self.site = spec.key, spec.site
         self.external = not spec.source_site
         self.tally: ProductTally = recorder.product(spec.key)
         self.levels = recorder.stock_levels(spec.key, env.now)
@@ -110,8 +110,8 @@ class Stock:
 
     def _log(self, event: str, order: object, units: int, *rest: str | bool) -> None:
         """A trace row with this stock's levels; ``rest``: detail, replacement, segment."""
-        rec = self.recorder
-        rec.log(self.env.now, event, order, self.pid, units, self.on_hand, self.backorders, *rest)
+        row = (self.env.now, event, order, self.pid, units, self.on_hand, self.backorders)
+        self.recorder.log(*row, *rest, site=self.site)
 
     # -- replenishment -----------------------------------------------------------------------------
 

@@ -116,10 +116,12 @@ TRACE_COLUMNS: tuple[tuple[str, Callable[[str], Any]], ...] = (
     ("detail", intern),
     ("replacement", _flag),
     ("segment", intern),
+    ("site", intern),
 )
 #: Columns that older traces do not have: without ``replacement`` every order of such a trace
-#: reads as customer demand; without ``segment`` the orders' segments are unknown (blank).
-OPTIONAL_COLUMNS = frozenset({"replacement", "segment"})
+#: reads as customer demand; without ``segment`` the orders' segments are unknown (blank);
+#: without ``site`` the stock rows name no site (as with one warehouse).
+OPTIONAL_COLUMNS = frozenset({"replacement", "segment", "site"})
 
 
 def load_trace(path: str | Path, events: Collection[str] | None = None) -> list[tuple]:

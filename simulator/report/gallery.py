@@ -20,6 +20,7 @@ import matplotlib
 from simulator.customer_days import FILE_NAME as CUSTOMER_DAYS_FILE
 from simulator.report import figures as F
 from simulator.report import numbers
+from simulator.report.network_gallery import network_items
 
 #: Resolution of the PNG figures (a 10-inch-wide figure is 1000 pixels wide).
 DPI = 100
@@ -100,12 +101,10 @@ def run_figures(
     notes: list[str] = []
     products = list(document.get("by_product") or document.get("policies") or {})
     policies = document.get("policies") or {}
-    if F.is_network(document):
-        items.append(_network_item(document))
-        notes.append(
-            "The trace does not say which site a stock level belongs to: in a network the "
-            "inventory picture per product is not drawn (each site's numbers are in by_site)."
-        )
+    if F.is_network(document):  # each site's stock instead of each product's
+        site_items, site_notes = network_items(document, trace, item)
+        items += site_items
+        notes += site_notes
         products = []
     if trace is None:
         notes.append(
@@ -298,22 +297,3 @@ def customer_days_item(rows: Sequence[Sequence[Any]], warmup: float | None) -> F
         alt,
         lambda: F.customer_days_figure(rows, warmup),
     )
-
-
-def _network_item(document: Mapping[str, Any]) -> FigureItem:
-    """The picture of a network run's sites and lanes, with its words."""
-    net = F.network_of(document)
-    alt = (
-        f"Diagram of {len(net.columns)} nodes in {max(net.columns.values()) + 1} columns "
-        "(suppliers, sites by echelon, customers) with arrows sized by flow: "
-        + "; ".join(f"{ln.origin} to {ln.destination} {ln.units:,}" for ln in net.lanes)
-        + "."
-    )
-    caption = (
-        "The network, left to right: suppliers, then each site one column after the furthest "
-        "site or supplier that replenishes it, then the customers. Each arrow is a lane, as wide "
-        "as the units it brought in over the measured horizon (the result's lanes); a dashed "
-        "arrow moved nothing. The arrows into the customers carry each site's customer orders. "
-        "Colours say what a site is: distribution centre, warehouse or store."
-    )
-    return item("fig-network", "Network", caption, alt, lambda: F.network_figure(document))

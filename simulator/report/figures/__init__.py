@@ -11,8 +11,9 @@ of a run whose customers never churn).
 
 One module per story: :mod:`.inventory` (stock and the bullwhip, from the trace),
 :mod:`.people` (customers and suppliers), :mod:`.customer_days` (customers over time),
-:mod:`.network` (a network's sites and lanes), :mod:`.experiment` (comparison and sweep),
-:mod:`.frontier` (service versus cost) and :mod:`.story` (one replication per variant);
+:mod:`.network` (a network's sites and lanes), :mod:`.sites` (each site's stock over time),
+:mod:`.experiment` (comparison and sweep), :mod:`.frontier` (service versus cost) and
+:mod:`.story` (one replication per variant);
 :mod:`.common` holds what they share.
 """
 
