@@ -191,7 +191,13 @@ def reports(tmp_path_factory):
         "network": (
             network,
             ["headline", "summary", "kpis", "figures", "provenance"],
-            ["fig-network", "fig-bullwhip", "fig-scorecard"],
+            [
+                "fig-network",
+                "fig-sites-echelon-1",
+                "fig-sites-echelon-2",
+                "fig-bullwhip",
+                "fig-scorecard",
+            ],
         ),
         "experiment": (
             experiments["plain"],

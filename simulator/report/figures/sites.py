@@ -185,7 +185,8 @@ def sites_figure(
         raise ValueError("the trace records no stock levels of these sites")
     cols = min(4, len(shown))
     rows = math.ceil(len(shown) / cols)
-    fig = new_figure(3.4 * cols + 0.4, 2.3 * rows + 0.8)
+    # at least 7 inches wide: a lone site's panel reads like every other figure's
+    fig = new_figure(max(7.0, 3.4 * cols + 0.4), 2.3 * rows + 0.8)
     axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, squeeze=False)).ravel()
     warmup = num(document.get("warmup_days"))
     by_site = document.get("by_site") or {}
