@@ -236,6 +236,8 @@ class Recorder:
         self.plants: dict[str, dict[str, PlantTally]] = {}  # by supplier, then product
         self.segments: dict[str, SegmentSummary] = {}  # written at the end of the run
         self.forecasts: dict[str, ForecastErrors] = {}  # of the products whose policy forecasts
+        # measured orders placed late enough to be on time at the end, while they are open: only
+        # those can be "not yet due" when the run ends (earlier ones need no entry while they wait)
         self.open_orders: dict[int, Order] = {}
         self.not_yet_due: dict[str, int] = {}  # open orders at the end not yet due, by product
         self._zero()

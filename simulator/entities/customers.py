@@ -15,6 +15,7 @@ gaps are memoryless on either clock).
 from __future__ import annotations
 
 import itertools
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 from simulator import behaviour
@@ -72,6 +73,7 @@ class SegmentDemand:
         self.profile = spec.profile
         self._clock = 0.0  # the profile's clock M(t) at the last arrival drawn
         self._wait = self.gap if spec.profile is None else self._profiled_gap
+        self._again = (self._arrive,)  # an arrival event's callbacks, when it is used again
         self._start()
 
     def _start(self) -> None:
@@ -85,8 +87,10 @@ class SegmentDemand:
         return max(0.0, self.profile.inverse(self._clock) - self.env.now)
 
     def _arrive(self, event: Call) -> None:
-        """One order arrives; the next arrival is scheduled."""
-        Call(self.env, self._wait(), self._arrive, None, DEMAND)
+        """One order arrives; the same event is put back on the queue as the next arrival."""
+        env = self.env
+        event.callbacks = self._again
+        heappush(env._queue, (env._now + self._wait(), DEMAND, next(env._eid), event))
         self._place(self.quantity())
 
     def _place(self, qty: int) -> None:
@@ -99,8 +103,8 @@ class SegmentDemand:
             return
         rec = self.recorder
         order = Order(oid, self, stock, qty, now, rec.measuring)
-        if rec.measuring:
-            rec.open_orders[order.id] = order
+        if rec.measuring and rec.end - now <= self.promised_days:  # could be not yet due at the end
+            rec.open_orders[oid] = order
         stock.demand(order)
 
 
@@ -206,9 +210,10 @@ class BehaviouralSegment(SegmentDemand):
         self.orders_of[customer] += 1
         stock = self._stocks[self._which()]
         rec = self.recorder
-        order = Order(next(self._ids), self, stock, self.quantity(), env.now, rec.measuring)
+        now = env.now
+        order = Order(next(self._ids), self, stock, self.quantity(), now, rec.measuring)
         order.customer = customer
-        if rec.measuring:
+        if rec.measuring and rec.end - now <= self.promised_days:  # could be not yet due at the end
             rec.open_orders[order.id] = order
         stock.demand(order)
         if order.remaining and self.beh.delay_notice:

@@ -9,10 +9,11 @@ maybe sent back (:mod:`simulator.entities.returns`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 from simulator.entities.queueing import FifoServers
-from simulator.events import FLOW, Call
+from simulator.events import FLOW
 from simulator.orders import Order
 from simulator.records import Recorder
 from simulator.specs import PickingSpec
@@ -47,6 +48,7 @@ class WarehouseNode:
         self.picking = picking
         self.returns = returns
         self.pickers = None
+        self._delivery = (self.deliver,)  # the callbacks of an order in transit
         traced = recorder.trace is not None
         # an order released here is delivered at the same instant, with nothing else to do
         self.instant = picking is None and returns is None and not traced
@@ -100,13 +102,12 @@ class WarehouseNode:
             self.deliver(order)
         else:
             transit = lane.transit()
-            if transit > 0:
-                Call(self.env, transit, self._arrived, order, FLOW)
+            if transit > 0:  # the order waits on the queue itself (events.at, written out)
+                env = self.env
+                order.callbacks = self._delivery
+                heappush(env._queue, (env._now + transit, FLOW, next(env._eid), order))
             else:
                 self.deliver(order)
-
-    def _arrived(self, event: Call) -> None:
-        self.deliver(event.arg)
 
     def deliver(self, order: Order) -> None:
         """The customer receives the order: score it."""
@@ -147,7 +148,8 @@ class WarehouseNode:
                 tally.damaged_orders += 1
             if order.wrong_item:
                 tally.wrong_orders += 1
-            rec.open_orders.pop(order.id, None)
+            if rec.open_orders:  # empty until the last days, when orders can be not yet due
+                rec.open_orders.pop(order.id, None)
         if rec.trace is not None:
             rec.log(
                 now,
@@ -167,6 +169,7 @@ class WarehouseNode:
 
     def close_unserved(self, order: Order) -> None:
         """A lost-sale order with nothing in stock: nothing is shipped; the order is closed."""
-        self.recorder.open_orders.pop(order.id, None)
+        if self.recorder.open_orders:
+            self.recorder.open_orders.pop(order.id, None)
         if order.segment.behaves and not order.replacement:
             order.segment.experienced(order, None)
