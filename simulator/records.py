@@ -61,6 +61,8 @@ class ProductTally:
         "units_received",
         "daily_demand",
         "daily_ordered",
+        "sold",
+        "sold_units",
     )
 
     def __init__(self):
@@ -84,6 +86,33 @@ class ProductTally:
         self.cost_ordering = self.cost_purchase = 0.0
         self.daily_demand.reset()
         self.daily_ordered.reset()
+        self.sold = self.sold_units = 0
+
+    def settle(self, price: float) -> None:
+        """Add the orders sold from the shelf and delivered at once to every counter they count in.
+
+        Such an order (:meth:`simulator.entities.stock.Stock.sell`) is filled, delivered, on
+        time, in full and perfect, with a cycle time of zero: the stock only counts it and its
+        units, and the counters it would move one by one are moved here, once.
+        """
+        n, units = self.sold, self.sold_units
+        if not n:
+            return
+        self.orders += n
+        self.units += units
+        self.filled_units += units
+        self.filled_orders += n
+        self.shipped_units += units
+        self.revenue += units * price
+        self.delivered += n
+        self.on_time += n
+        self.otif += n
+        self.perfect += n
+        hist = self.cycle_hist
+        hist[0] = hist.get(0, 0) + n
+        self.cycle_min = min(self.cycle_min, 0.0)
+        self.cycle_max = max(self.cycle_max, 0.0)
+        self.sold = self.sold_units = 0
 
 
 class SupplierTally:
@@ -244,6 +273,8 @@ class Recorder:
         self.daily_demand = DailySeries()  # all products together, for the bullwhip ratio
         self.daily_ordered = DailySeries()
         self.today = 0  # the measured day whose demand the day books are adding up
+        # before this time, demand is surely still on ``today`` (a margin below its exact end)
+        self.day_safe = self._safe_until(0)
         self.day_books: list[DayBook] = []  # the books holding units of ``today``
         self.resettables: list[Any] = []
         self._closers: list[Callable[[float], None]] = []
@@ -329,6 +360,21 @@ class Recorder:
             book.flush(self.today)
         self.day_books.clear()
         self.today = day
+        self.day_safe = self._safe_until(day)
+
+    def _safe_until(self, day: int) -> float:
+        """A time before which :meth:`day` is surely ``day`` (the last day never ends)."""
+        if day >= self.days - 1:
+            return math.inf
+        return self.warmup + day + 1 - 1e-6
+
+    def to_day(self, now: float) -> None:
+        """Demand at ``now``, at or past :attr:`day_safe`: move the day books on if a day ended."""
+        day = int(now - self.warmup)  # self.day(now), written out
+        if day >= self.days:
+            day = self.days - 1
+        if day != self.today:
+            self.next_day(day)
 
     def day(self, now: float) -> int:
         """Index of the measured day containing ``now``."""

@@ -23,7 +23,7 @@ from simulator.entities.carrier import Lane
 from simulator.events import DEMAND, Call
 from simulator.orders import Order
 from simulator.records import Recorder, SegmentSummary
-from simulator.samplers import uniform_sampler
+from simulator.samplers import block_sampler, uniform_sampler
 from simulator.specs import SegmentSpec
 
 if TYPE_CHECKING:
@@ -152,7 +152,11 @@ class BehaviouralSegment(SegmentDemand):
         # who is asked: one block-drawn uniform per order; the answers' noise: a stream of its own,
         # so that one more answer in a variant does not shift who is asked (common random numbers)
         self._surveyed = uniform_sampler(beh.survey_rng)
-        self._survey_rng = beh.survey_rng.spawn(1)[0]
+        noise_rng, noise = beh.survey_rng.spawn(1)[0], beh.survey_noise
+        self._noise = block_sampler(lambda n: noise_rng.normal(0.0, noise, n)) if noise else None
+        self._keep = 1.0 - beh.memory  # of satisfaction, at each order
+        # the score and mask of an order where nothing went wrong (the rule's own answer)
+        self._perfect = behaviour.experience(beh.sensitivity, 0.0, False, 0.0, False, False, False)
         self._complain = beh.complain
         self._acq_rng = beh.acquisition_rng
         count = spec.count
@@ -183,8 +187,12 @@ class BehaviouralSegment(SegmentDemand):
 
     # -- demand ------------------------------------------------------------------------------
 
-    def _schedule_next(self) -> None:
-        """Draw the next arrival from the current number of active customers."""
+    def _schedule_next(self, event: Call | None = None) -> None:
+        """Draw the next arrival from the current number of active customers.
+
+        ``event``: the arrival being handled, put back on the queue as the next one (else a new
+        event; an arrival drawn before the number changed stays queued and is ignored).
+        """
         self.generation += 1
         n = len(self.active)
         if n:
@@ -193,7 +201,12 @@ class BehaviouralSegment(SegmentDemand):
             if profile is not None:
                 now = self.env.now
                 gap = max(0.0, profile.inverse(profile.integral(now) + gap) - now)
-            Call(self.env, gap, self._arrive, self.generation, DEMAND)
+            if event is None:
+                Call(self.env, gap, self._arrive, self.generation, DEMAND)
+            else:
+                env = self.env
+                event.callbacks, event.arg = self._again, self.generation
+                heappush(env._queue, (env._now + gap, DEMAND, next(env._eid), event))
 
     def _start(self) -> None:
         self.per_customer = self.beh_rate
@@ -203,7 +216,7 @@ class BehaviouralSegment(SegmentDemand):
         """An order from a random active customer (unless the rate changed since it was drawn)."""
         if event.arg != self.generation:
             return
-        self._schedule_next()
+        self._schedule_next(event)
         env = self.env
         active = self.active
         customer = active[int(self._choose() * len(active))]
@@ -230,18 +243,24 @@ class BehaviouralSegment(SegmentDemand):
         if cycle is None:
             days_late, short_share = 0.0, 1.0
         else:
-            days_late = max(0.0, cycle - self.promised_days)
+            days_late = cycle - self.promised_days
+            if days_late <= 0.0:
+                days_late = 0.0
             short_share = order.lost / order.qty
-        score, mask = behaviour.experience(
-            beh.sensitivity,
-            days_late,
-            order.notified,
-            short_share,
-            order.defective > 0,
-            order.damaged > 0,
-            order.wrong_item,
-        )
-        s = behaviour.update_satisfaction(self.satisfaction[c], score, beh.memory)
+        if days_late or short_share or order.defective or order.damaged or order.wrong_item:
+            score, mask = behaviour.experience(
+                beh.sensitivity,
+                days_late,
+                order.notified,
+                short_share,
+                order.defective > 0,
+                order.damaged > 0,
+                order.wrong_item,
+            )
+        else:
+            score, mask = self._perfect
+        # behaviour.update_satisfaction, written out: once per order
+        s = self._keep * self.satisfaction[c] + beh.memory * score
         self.satisfaction[c] = s
         self.history[c] = ((self.history[c] << 6) | mask) & 0x3FFFF
         if beh.survey_rate and self._surveyed() < beh.survey_rate:
@@ -256,7 +275,7 @@ class BehaviouralSegment(SegmentDemand):
             self._leave(c)
 
     def _survey(self, c: int, s: float) -> None:
-        noise = self._survey_rng.normal(0.0, self.beh.survey_noise) if self.beh.survey_noise else 0
+        noise = self._noise() if self._noise is not None else 0
         answer = behaviour.survey_answer(s, noise)
         self._set_answer(c, answer)
         if self.recorder.measuring:

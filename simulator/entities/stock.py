@@ -94,6 +94,9 @@ class Stock:
         self.backorders = 0
         self.defective_on_hand = 0
         self.backlog: deque[Order] = deque()
+        # positions at which the policy was asked and ordered nothing: with no forecast its answer
+        # depends on the position alone, so a continuous review there is skipped (at most 64)
+        self.quiet: set[int] = set()
         # conservation counters over the whole run (never reset)
         self.initial = spec.initial
         self.accepted_total = self.rejected_total = self.allocated_total = 0
@@ -107,6 +110,7 @@ class Stock:
 
     def _close(self, end: float) -> None:
         self.levels.mark(end, self.on_hand, self.backorders, self.on_order)
+        self.tally.settle(self.price)
 
     def _log(self, event: str, order: object, units: int, *rest: str | bool) -> None:
         """A trace row with this stock's levels; ``rest``: detail, replacement, segment."""
@@ -126,6 +130,8 @@ class Stock:
         units = self.rule.order_quantity(position, forecast)
         if units > 0:
             self.place(units)
+        elif self.forecaster is None and len(self.quiet) < 64:
+            self.quiet.add(position)
 
     def periodic_review(self, event: Call | None = None) -> None:
         """A scheduled review; schedules the next one."""
@@ -289,11 +295,8 @@ class Stock:
     def _demanded(self, now: float, qty: int) -> None:
         """``qty`` units demanded by a measured order: into today's day book."""
         rec = self.recorder
-        day = int(now - rec.warmup)
-        if day >= rec.days:
-            day = rec.days - 1
-        if day != rec.today:
-            rec.next_day(day)
+        if now >= rec.day_safe:
+            rec.to_day(now)
         book = self.day_book
         if not book.units:
             rec.day_books.append(book)
@@ -326,28 +329,20 @@ class Stock:
             self.sales.add(now, qty)
             if self.plant_signal is not None:
                 self.plant_signal.add(now, qty)
-        if self.recorder.measuring:
+        rec = self.recorder
+        if rec.measuring:
             tally = self.tally
-            tally.shipped_units += qty
+            tally.sold += 1  # counted as filled, delivered, on time and perfect at the end
+            tally.sold_units += qty
             if self.consigned:
                 tally.cost_purchase += self.supplier.pay(self.pid, qty)
-            tally.orders += 1
-            tally.units += qty
-            tally.filled_units += qty
-            tally.filled_orders += 1
-            self._demanded(now, qty)
-            tally.revenue += qty * self.price
-            tally.delivered += 1
-            tally.on_time += 1
-            tally.otif += 1
-            tally.perfect += 1
-            hist = tally.cycle_hist
-            hist[0] = hist.get(0, 0) + 1
-            if tally.cycle_min > 0.0:
-                tally.cycle_min = 0.0
-            if tally.cycle_max < 0.0:
-                tally.cycle_max = 0.0
-        if self.continuous:
+            if now >= rec.day_safe:  # _demanded, written out
+                rec.to_day(now)
+            book = self.day_book
+            if not book.units:
+                rec.day_books.append(book)
+            book.units += qty
+        if self.continuous and on_hand - qty + self.on_order - self.backorders not in self.quiet:
             self.review()
         return True
 
@@ -391,7 +386,7 @@ class Stock:
                 order.replacement,
                 order.segment.id,
             )
-        if self.continuous:
+        if self.continuous and self.on_hand + self.on_order - self.backorders not in self.quiet:
             self.review()
         if not short or (avail and not self.backorder_mode):
             order.t_allocated = now

@@ -60,6 +60,8 @@ class WarehouseNode:
             self.cost_per_order = picking.cost_per_order
             self.pickers = FifoServers(env, picking.workers, picking.hours, self._picked)
             self.release = self.pickers.arrive  # an allocated order goes to the pickers
+        elif not traced:
+            self.release = self.ship  # no picking stage: releasing an order is shipping it
         if traced:
             self.release = self._traced("released", self.release)
             self.ship = self._traced("shipped", self.ship)
@@ -79,12 +81,10 @@ class WarehouseNode:
 
     def release(self, order: Order) -> None:
         """An order is fully allocated: with no picking stage it leaves at once."""
-        order.t_picked = self.env.now
         self.ship(order)
 
     def _picked(self, order: Order) -> None:
-        """A picker finishes an order: ship it."""
-        order.t_picked = self.env.now
+        """A picker finishes an order: ship it (it is picked and shipped at this instant)."""
         if self.error_rate and self._u() < self.error_rate:
             order.wrong_item = True
         if self.recorder.measuring:
@@ -92,8 +92,8 @@ class WarehouseNode:
         self.ship(order)
 
     def ship(self, order: Order) -> None:
-        """Hand the order to the segment's outbound carrier."""
-        order.t_shipped = self.env.now
+        """Hand the order, picked now if it was not before, to the segment's outbound carrier."""
+        order.t_picked = order.t_shipped = self.env.now
         lane = order.segment.lane
         if lane.active:
             units = order.qty - order.lost
