@@ -89,11 +89,9 @@ class ProductTally:
         self.sold = self.sold_units = 0
 
     def settle(self, price: float) -> None:
-        """Add the orders sold from the shelf and delivered at once to every counter they count in.
+        """At the end: orders sold at once (``Stock.sell``) go into every counter they count in.
 
-        Such an order (:meth:`simulator.entities.stock.Stock.sell`) is filled, delivered, on
-        time, in full and perfect, with a cycle time of zero: the stock only counts it and its
-        units, and the counters it would move one by one are moved here, once.
+        Each was filled, delivered on time, in full and perfect, with a cycle time of 0.
         """
         n, units = self.sold, self.sold_units
         if not n:
@@ -265,16 +263,15 @@ class Recorder:
         self.plants: dict[str, dict[str, PlantTally]] = {}  # by supplier, then product
         self.segments: dict[str, SegmentSummary] = {}  # written at the end of the run
         self.forecasts: dict[str, ForecastErrors] = {}  # of the products whose policy forecasts
-        # measured orders placed late enough to be on time at the end, while they are open: only
-        # those can be "not yet due" when the run ends (earlier ones need no entry while they wait)
+        # open measured orders placed late enough to be "not yet due" at the end (no others)
         self.open_orders: dict[int, Order] = {}
         self.not_yet_due: dict[str, int] = {}  # open orders at the end not yet due, by product
         self._zero()
         self.daily_demand = DailySeries()  # all products together, for the bullwhip ratio
         self.daily_ordered = DailySeries()
         self.today = 0  # the measured day whose demand the day books are adding up
-        # before this time, demand is surely still on ``today`` (a margin below its exact end)
-        self.day_safe = self._safe_until(0)
+        # before this time demand is surely on ``today`` (a margin; the last day never ends)
+        self.day_safe = math.inf if self.days == 1 else self.warmup + 1 - 1e-6
         self.day_books: list[DayBook] = []  # the books holding units of ``today``
         self.resettables: list[Any] = []
         self._closers: list[Callable[[float], None]] = []
@@ -327,7 +324,9 @@ class Recorder:
         Every level's area is closed at ``end``, the segments write their summaries, and the open
         orders that could still arrive on time (their outcome is unknown) are counted.
         """
-        self.next_day(self.today)
+        for book in self.day_books:  # the last day's demand
+            book.flush(self.today)
+        self.day_books.clear()
         for fn in self._closers:
             fn(end)
         for order in self.open_orders.values():
@@ -354,27 +353,18 @@ class Recorder:
         for item in self.resettables:
             item.reset_statistics(now)
 
-    def next_day(self, day: int) -> None:
-        """Demand has reached day ``day``: the day books add up the days before it."""
+    def to_day(self, now: float) -> None:
+        """Demand at ``now``, past :attr:`day_safe` (once a day): a day ended? Books add it up."""
+        day = int(now - self.warmup)  # self.day(now), written out
+        if day >= self.days:
+            day = self.days - 1
+        if day == self.today:
+            return
         for book in self.day_books:
             book.flush(self.today)
         self.day_books.clear()
         self.today = day
-        self.day_safe = self._safe_until(day)
-
-    def _safe_until(self, day: int) -> float:
-        """A time before which :meth:`day` is surely ``day`` (the last day never ends)."""
-        if day >= self.days - 1:
-            return math.inf
-        return self.warmup + day + 1 - 1e-6
-
-    def to_day(self, now: float) -> None:
-        """Demand at ``now``, at or past :attr:`day_safe`: move the day books on if a day ended."""
-        day = int(now - self.warmup)  # self.day(now), written out
-        if day >= self.days:
-            day = self.days - 1
-        if day != self.today:
-            self.next_day(day)
+        self.day_safe = math.inf if day >= self.days - 1 else self.warmup + day + 1 - 1e-6
 
     def day(self, now: float) -> int:
         """Index of the measured day containing ``now``."""

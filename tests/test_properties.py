@@ -526,6 +526,8 @@ def shipments_on_the_way(model: Model) -> list[Shipment]:
     """Purchase orders not yet put away: processing, waiting for a plant, travelling, inspected."""
     out = []
     for ev in pending(model):
+        if isinstance(ev, Shipment):  # on its way: it waits on the queue itself
+            out.append(ev)
         if isinstance(getattr(ev, "arg", None), Shipment):
             out.append(ev.arg)
         for fn in ev.callbacks or ():

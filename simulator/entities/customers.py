@@ -84,24 +84,30 @@ class SegmentDemand:
     def _profiled_gap(self) -> float:
         """Time to the next arrival: one more exponential gap on the profile's clock."""
         self._clock += self.gap()
-        return max(0.0, self.profile.inverse(self._clock) - self.env.now)
+        return max(0.0, self.profile.inverse(self._clock) - self.env._now)
 
     def _arrive(self, event: Call) -> None:
         """One order arrives; the same event is put back on the queue as the next arrival."""
         env = self.env
         event.callbacks = self._again
         heappush(env._queue, (env._now + self._wait(), DEMAND, next(env._eid), event))
-        self._place(self.quantity())
+        qty = self.quantity()
+        i = self._which()  # :meth:`_place`, written out: this is every order's path
+        oid = next(self._ids)
+        if not (self._sells[i] and self._stocks[i].sell(qty, env._now)):
+            self._order(oid, self._stocks[i], qty)
 
     def _place(self, qty: int) -> None:
         """An order for ``qty`` units of a product drawn by the mix goes to its stock."""
         i = self._which()
-        stock = self._stocks[i]
-        now = self.env.now
         oid = next(self._ids)  # numbered as in a traced run
-        if self._sells[i] and stock.sell(qty, now):
-            return
+        if not (self._sells[i] and self._stocks[i].sell(qty, self.env._now)):
+            self._order(oid, self._stocks[i], qty)
+
+    def _order(self, oid: int, stock: Stock, qty: int) -> None:
+        """The order, if the shelf could not sell it at once, goes to its stock as an Order."""
         rec = self.recorder
+        now = self.env._now
         order = Order(oid, self, stock, qty, now, rec.measuring)
         if rec.measuring and rec.end - now <= self.promised_days:  # could be not yet due at the end
             rec.open_orders[oid] = order
@@ -168,7 +174,7 @@ class BehaviouralSegment(SegmentDemand):
         self.slot = list(range(count))  # index in self.active, or -1 once gone
         self.promoters = self.detractors = 0
         self.generation = 0
-        self.reset_statistics(env.now)
+        self.reset_statistics(env._now)
         recorder.resettables.append(self)
         recorder.on_close(self._close)
         super().__init__(env, spec, stocks, lane, recorder, order_ids)
@@ -199,7 +205,7 @@ class BehaviouralSegment(SegmentDemand):
             gap = self._unit_gap() / (n * self.per_customer)
             profile = self.profile
             if profile is not None:
-                now = self.env.now
+                now = self.env._now
                 gap = max(0.0, profile.inverse(profile.integral(now) + gap) - now)
             if event is None:
                 Call(self.env, gap, self._arrive, self.generation, DEMAND)
@@ -223,7 +229,7 @@ class BehaviouralSegment(SegmentDemand):
         self.orders_of[customer] += 1
         stock = self._stocks[self._which()]
         rec = self.recorder
-        now = env.now
+        now = env._now
         order = Order(next(self._ids), self, stock, self.quantity(), now, rec.measuring)
         order.customer = customer
         if rec.measuring and rec.end - now <= self.promised_days:  # could be not yet due at the end

@@ -79,13 +79,14 @@ class Stock:
         self.key = spec.key
         self.external = not spec.source_site
         self.tally: ProductTally = recorder.product(spec.key)
-        self.levels = recorder.stock_levels(spec.key, env.now)
+        self.levels = recorder.stock_levels(spec.key, env._now)
         # orders from downstream sites, tallied apart from customer orders
         self.downstream = recorder.product(f"{spec.key}>downstream") if spec.downstream else None
         self._bad_picks = hypergeometric_sampler(spec.defective_picks)
         self.expedite = None if express is None else (spec.expedite_above, express)
         # today's demand, added to the product's, the chain's and the suppliers' daily series
         self.day_book = DayBook((self.tally.daily_demand, recorder.daily_demand, *feeds))
+        self._chain_ordered = recorder.daily_ordered if self.external else None  # not a site's
         self.forecaster = forecaster
         self.sales = sales
         self.plant_signal = plant_signal
@@ -94,8 +95,7 @@ class Stock:
         self.backorders = 0
         self.defective_on_hand = 0
         self.backlog: deque[Order] = deque()
-        # positions at which the policy was asked and ordered nothing: with no forecast its answer
-        # depends on the position alone, so a continuous review there is skipped (at most 64)
+        # positions where the policy (no forecast: a function of them) said no; skipped (<= 64)
         self.quiet: set[int] = set()
         # conservation counters over the whole run (never reset)
         self.initial = spec.initial
@@ -115,7 +115,7 @@ class Stock:
     def _log(self, event: str, order: object, units: int, *rest: str | bool) -> None:
         """A trace row with this stock's levels; ``rest``: detail, replacement, segment."""
         rec = self.recorder
-        rec.log(self.env.now, event, order, self.pid, units, self.on_hand, self.backorders, *rest)
+        rec.log(self.env._now, event, order, self.pid, units, self.on_hand, self.backorders, *rest)
 
     # -- replenishment -----------------------------------------------------------------------------
 
@@ -123,7 +123,7 @@ class Stock:
         """Ask the policy whether to order, and order if it says so."""
         forecast = 0.0
         if self.forecaster is not None:
-            self.sales.close_until(self.env.now)
+            self.sales.close_until(self.env._now)
             forecast = self.forecaster.value
         # the inventory position, written out (not :attr:`position`): one call less per order
         position = self.on_hand + self.on_order - self.backorders
@@ -144,7 +144,7 @@ class Stock:
         The sourcing rule picks the supplier(s); with expediting on and backorders above the
         threshold, the goods ride the express carrier.
         """
-        now = self.env.now
+        now = self.env._now
         self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
         self.on_order += units
         rec = self.recorder
@@ -171,12 +171,18 @@ class Stock:
 
     def _count_ordered(self, now: float, units: int) -> None:
         """Units ordered upstream today: the bullwhip ratio's numerator."""
-        rec = self.recorder
         self.tally.po_units += units
-        day = rec.day(now)
+        day = self.recorder.day(now)
         self.tally.daily_ordered.add(day, units)
-        if self.external:  # orders inside a network are not the chain's orders
-            rec.daily_ordered.add(day, units)
+        if self._chain_ordered is not None:
+            self._chain_ordered.add(day, units)
+
+    def alone(self) -> None:
+        """This is the chain's only stock: its daily series are the chain's, added up once."""
+        rec = self.recorder
+        self.day_book.feeds = tuple(f for f in self.day_book.feeds if f is not rec.daily_demand)
+        rec.daily_demand, rec.daily_ordered = self.tally.daily_demand, self.tally.daily_ordered
+        self._chain_ordered = None
 
     def receive(self, accepted: int, defective: int, rejected: int, source: Source) -> None:
         """A delivery is put away, and paid for unless the stock is consigned.
@@ -184,7 +190,7 @@ class Stock:
         ``accepted`` units go on the shelf (``defective`` of them unnoticed); ``rejected`` units,
         found defective or damaged, go back to the supplier and are ordered again.
         """
-        now = self.env.now
+        now = self.env._now
         if self.recorder.measuring and not self.consigned:
             self.tally.cost_purchase += source.pay(self.pid, accepted)
         self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
@@ -210,7 +216,7 @@ class Stock:
 
     def restock(self, good: int, scrapped: int) -> None:
         """Units of a customer return: ``good`` go back on the shelf, ``scrapped`` are destroyed."""
-        now = self.env.now
+        now = self.env._now
         self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
         self.on_hand += good
         self.restocked_total += good
@@ -264,7 +270,7 @@ class Stock:
         A shortfall always waits (first come first served with customer orders), whatever the
         site does with its customers' unmet demand.
         """
-        now = self.env.now
+        now = self.env._now
         self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
         qty = order.qty
         avail = self.on_hand if self.on_hand < qty else qty
@@ -305,10 +311,9 @@ class Stock:
     def sell(self, qty: int, now: float) -> bool:
         """A customer order for ``qty`` units, sold from the shelf and delivered at once if it can.
 
-        Only for an instant outbound path (no picking, an ideal carrier, no returns, no trace,
-        customers without memory): then an order the shelf fills at once needs no
-        :class:`Order`; its facts are those :meth:`demand` and the warehouse would record for
-        an order filled, delivered, on time, in full and perfect at ``now``.
+        Only for an instant outbound path (no picking, ideal carrier, no returns, no trace,
+        customers without memory): an order the shelf fills at once needs no :class:`Order`;
+        it is counted as filled, delivered, on time, in full and perfect at ``now``.
 
         Returns:
             ``False`` (and nothing done) when the shelf cannot fill it with good units at once.
@@ -348,7 +353,7 @@ class Stock:
 
     def demand(self, order: Order) -> None:
         """A customer order arrives for this product."""
-        now = self.env.now
+        now = self.env._now
         self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
         qty = order.qty
         avail = self.on_hand if self.on_hand < qty else qty

@@ -74,7 +74,7 @@ class WarehouseNode:
             units = order.qty - order.lost
             pid = order.product.pid
             seg = order.segment.id
-            rec.log(self.env.now, stage, order.id, pid, units, "", "", "", order.replacement, seg)
+            rec.log(self.env._now, stage, order.id, pid, units, "", "", "", order.replacement, seg)
             step(order)
 
         return step_with_row
@@ -93,7 +93,7 @@ class WarehouseNode:
 
     def ship(self, order: Order) -> None:
         """Hand the order, picked now if it was not before, to the segment's outbound carrier."""
-        order.t_picked = order.t_shipped = self.env.now
+        order.t_picked = order.t_shipped = self.env._now
         lane = order.segment.lane
         if lane.active:
             units = order.qty - order.lost
@@ -111,7 +111,7 @@ class WarehouseNode:
 
     def deliver(self, order: Order) -> None:
         """The customer receives the order: score it."""
-        now = self.env.now
+        now = self.env._now
         order.t_delivered = now
         stock: Stock = order.product
         rec = self.recorder
