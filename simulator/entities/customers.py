@@ -95,16 +95,16 @@ class SegmentDemand:
         i = self._which()  # :meth:`_place`, written out: this is every order's path
         oid = next(self._ids)
         if not (self._sells[i] and self._stocks[i].sell(qty, env._now)):
-            self._order(oid, self._stocks[i], qty)
+            self._to_stock(oid, self._stocks[i], qty)
 
     def _place(self, qty: int) -> None:
         """An order for ``qty`` units of a product drawn by the mix goes to its stock."""
         i = self._which()
         oid = next(self._ids)  # numbered as in a traced run
         if not (self._sells[i] and self._stocks[i].sell(qty, self.env._now)):
-            self._order(oid, self._stocks[i], qty)
+            self._to_stock(oid, self._stocks[i], qty)
 
-    def _order(self, oid: int, stock: Stock, qty: int) -> None:
+    def _to_stock(self, oid: int, stock: Stock, qty: int) -> None:
         """The order, if the shelf could not sell it at once, goes to its stock as an Order."""
         rec = self.recorder
         now = self.env._now
@@ -161,6 +161,7 @@ class BehaviouralSegment(SegmentDemand):
         noise_rng, noise = beh.survey_rng.spawn(1)[0], beh.survey_noise
         self._noise = block_sampler(lambda n: noise_rng.normal(0.0, noise, n)) if noise else None
         self._keep = 1.0 - beh.memory  # of satisfaction, at each order
+        self._notice = beh.delay_notice
         # the score and mask of an order where nothing went wrong (the rule's own answer)
         self._perfect = behaviour.experience(beh.sensitivity, 0.0, False, 0.0, False, False, False)
         self._complain = beh.complain
@@ -235,7 +236,7 @@ class BehaviouralSegment(SegmentDemand):
         if rec.measuring and rec.end - now <= self.promised_days:  # could be not yet due at the end
             rec.open_orders[order.id] = order
         stock.demand(order)
-        if order.remaining and self.beh.delay_notice:
+        if order.remaining and self._notice:
             order.notified = True
 
     # -- what customers do with their experience ---------------------------------------------

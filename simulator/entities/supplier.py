@@ -125,7 +125,7 @@ class SupplierNode:
             vmi: a shipment the supplier decided itself: no purchase order to process.
 
         Returns:
-            The order's reference, which the trace's ``po_arrived`` row repeats.
+            The order's reference, which the trace's ``po_arrived`` row repeats ("" untraced).
         """
         now = self.env._now
         t = now if vmi else now + self.processing()
@@ -136,7 +136,9 @@ class SupplierNode:
             if order_cost and not vmi:
                 self.tally.cost_ordering += self.order_cost
         ship = Shipment(stock, units, now, lane=lane or self.lane)
-        ship.po = f"{self.id}/{next(self._po_numbers)}"
+        number = next(self._po_numbers)  # numbered always; the reference only shows in traces
+        if self.recorder.trace is not None:
+            ship.po = f"{self.id}/{number}"
         plant = self.plants.get(stock.pid)
         if plant is not None:
             if not vmi:

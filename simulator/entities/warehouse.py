@@ -130,24 +130,23 @@ class WarehouseNode:
             return
         if rec.measuring:
             stock.tally.revenue += units * stock.price
+        seg = order.segment
+        cycle = now - order.t_placed
+        bad = order.defective or order.damaged or order.wrong_item
         if order.measured:
             tally = stock.tally
-            cycle = now - order.t_placed
-            on_time = cycle <= order.segment.promised_days + 1e-9
             tally.delivered += 1
             rec.record_cycle(tally, cycle)
-            if on_time:
+            if cycle <= seg.promised_days + 1e-9:  # on time
                 tally.on_time += 1
                 if order.lost == 0:
                     tally.otif += 1
-                    if not (order.defective or order.damaged or order.wrong_item):
+                    if not bad:
                         tally.perfect += 1
-            if order.defective:
-                tally.defective_orders += 1
-            if order.damaged:
-                tally.damaged_orders += 1
-            if order.wrong_item:
-                tally.wrong_orders += 1
+            if bad:
+                tally.defective_orders += order.defective > 0
+                tally.damaged_orders += order.damaged > 0
+                tally.wrong_orders += order.wrong_item
             if rec.open_orders:  # empty until the last days, when orders can be not yet due
                 rec.open_orders.pop(order.id, None)
         if rec.trace is not None:
@@ -159,13 +158,13 @@ class WarehouseNode:
                 units,
                 "",
                 "",
-                f"cycle={now - order.t_placed:.6g}",
-                segment=order.segment.id,
+                f"cycle={cycle:.6g}",
+                segment=seg.id,
             )
-        if self.returns is not None:
+        if bad and self.returns is not None:  # only a bad delivery can come back
             self.returns.consider(order)
-        if order.segment.behaves:
-            order.segment.experienced(order, now - order.t_placed)
+        if seg.behaves:
+            seg.experienced(order, cycle)
 
     def close_unserved(self, order: Order) -> None:
         """A lost-sale order with nothing in stock: nothing is shipped; the order is closed."""
