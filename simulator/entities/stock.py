@@ -172,7 +172,7 @@ class Stock:
     def _count_ordered(self, now: float, units: int) -> None:
         """Units ordered upstream today: the bullwhip ratio's numerator."""
         self.tally.po_units += units
-        day = self.recorder.day(now)
+        day = min(self.recorder.days - 1, int(now - self.recorder.warmup))  # recorder.day(now)
         self.tally.daily_ordered.add(day, units)
         if self._chain_ordered is not None:
             self._chain_ordered.add(day, units)
