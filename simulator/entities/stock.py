@@ -15,6 +15,7 @@ before every change, so their averages cost nothing to measure.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -95,8 +96,9 @@ class Stock:
         self.backorders = 0
         self.defective_on_hand = 0
         self.backlog: deque[Order] = deque()
-        # positions where the policy (no forecast: a function of them) said no; skipped (<= 64)
-        self.quiet: set[int] = set()
+        # a continuous review is asked for only at or below it (the rule never orders above it)
+        quiet = None if forecaster is not None else spec.rule.quiet_above
+        self.trigger = math.inf if quiet is None else quiet
         # conservation counters over the whole run (never reset)
         self.initial = spec.initial
         self.accepted_total = self.rejected_total = self.allocated_total = 0
@@ -130,8 +132,6 @@ class Stock:
         units = self.rule.order_quantity(position, forecast)
         if units > 0:
             self.place(units)
-        elif self.forecaster is None and len(self.quiet) < 64:
-            self.quiet.add(position)
 
     def periodic_review(self, event: Call | None = None) -> None:
         """A scheduled review; schedules the next one."""
@@ -347,7 +347,7 @@ class Stock:
             if not book.units:
                 rec.day_books.append(book)
             book.units += qty
-        if self.continuous and on_hand - qty + self.on_order - self.backorders not in self.quiet:
+        if self.continuous and on_hand - qty + self.on_order - self.backorders <= self.trigger:
             self.review()
         return True
 
@@ -391,7 +391,7 @@ class Stock:
                 order.replacement,
                 order.segment.id,
             )
-        if self.continuous and self.on_hand + self.on_order - self.backorders not in self.quiet:
+        if self.continuous and self.on_hand + self.on_order - self.backorders <= self.trigger:
             self.review()
         if not short or (avail and not self.backorder_mode):
             order.t_allocated = now
