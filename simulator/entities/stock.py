@@ -203,7 +203,8 @@ class Stock:
             self.tally.units_received += accepted
         if self.recorder.trace is not None:
             self._log("po_received", "", accepted, f"rejected={rejected}")
-        self._serve_backlog(now)
+        if self.backlog:
+            self._serve_backlog(now)
         if rejected:
             self.on_order += rejected
             po = source.order(self, rejected, order_cost=False)
@@ -298,16 +299,6 @@ class Stock:
             order.t_allocated = now
             self.warehouse.release(order)
 
-    def _demanded(self, now: float, qty: int) -> None:
-        """``qty`` units demanded by a measured order: into today's day book."""
-        rec = self.recorder
-        if now >= rec.day_safe:
-            rec.to_day(now)
-        book = self.day_book
-        if not book.units:
-            rec.day_books.append(book)
-        book.units += qty
-
     def sell(self, qty: int, now: float) -> bool:
         """A customer order for ``qty`` units, sold from the shelf and delivered at once if it can.
 
@@ -341,7 +332,7 @@ class Stock:
             tally.sold_units += qty
             if self.consigned:
                 tally.cost_purchase += self.supplier.pay(self.pid, qty)
-            if now >= rec.day_safe:  # _demanded, written out
+            if now >= rec.day_safe:  # today's day book gets the units
                 rec.to_day(now)
             book = self.day_book
             if not book.units:
@@ -354,7 +345,13 @@ class Stock:
     def demand(self, order: Order) -> None:
         """A customer order arrives for this product."""
         now = self.env._now
-        self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
+        levels = self.levels  # the level monitor's mark, written out (as in sell)
+        dt = now - levels.t
+        if dt:
+            levels.on_hand += self.on_hand * dt
+            levels.backorders += self.backorders * dt
+            levels.on_order += self.on_order * dt
+            levels.t = now
         qty = order.qty
         avail = self.on_hand if self.on_hand < qty else qty
         if avail:
@@ -372,7 +369,13 @@ class Stock:
             tally.filled_units += avail
             if not short:
                 tally.filled_orders += 1
-            self._demanded(now, qty)
+            rec = self.recorder  # today's day book gets the units (as in sell)
+            if now >= rec.day_safe:
+                rec.to_day(now)
+            book = self.day_book
+            if not book.units:
+                rec.day_books.append(book)
+            book.units += qty
         if short:
             if self.backorder_mode:
                 self.backorders += short
@@ -383,14 +386,8 @@ class Stock:
                 if order.measured:
                     self.tally.lost_units += short
         if self.recorder.trace is not None:
-            self._log(
-                "order_placed",
-                order.id,
-                qty,
-                f"filled={avail}",
-                order.replacement,
-                order.segment.id,
-            )
+            seg = order.segment.id
+            self._log("order_placed", order.id, qty, f"filled={avail}", order.replacement, seg)
         if self.continuous and self.on_hand + self.on_order - self.backorders <= self.trigger:
             self.review()
         if not short or (avail and not self.backorder_mode):

@@ -190,8 +190,9 @@ class SupplierNode:
             detail = f"supplier={self.id} defective={ship.defective} damaged={ship.damaged}"
             rec.log(now, "po_arrived", ship.po, ship.stock.pid, ship.units, "", "", detail)
         inspection = self.inspection
-        if inspection is None:
-            self._put_away(ship, caught=0)
+        if inspection is None:  # _put_away(ship, 0), written out: once per delivery
+            damaged = ship.damaged
+            ship.stock.receive(ship.units - damaged, ship.defective, damaged, self)
             return
         if rec.measuring:
             rec.cost_handling += inspection.cost_per_unit * ship.units
