@@ -19,10 +19,10 @@ What it measures, all in this one process unless said otherwise, in CPU seconds 
 3. the ideal (r, Q) chain, the baseline, the customer scenario, the flagship scenario and its VMI
    variant, scaled to about N orders each: microseconds per order, bare-event costs per order,
    and Python calls per order (cProfile's call count at N/4, which machine load does not move);
-   each scenario's own mean queue length is sampled too, and the unit timed again at that
-   length, in turns with the scenario (best of each): the targets are judged against that unit
-   (a heap of 4 events costs less per event than one of 2,000, and the scenarios' own queues
-   hold from 4 to about 250);
+   each scenario's own mean queue length is sampled too (a run of the same N), and the unit
+   timed again at that length, in turns with the scenario (best of each): the targets are judged
+   against that unit (a heap of 4 events costs less per event than one of 2,000, and the
+   scenarios' own queues hold from 4 to about 350);
 4. peak RSS of fresh processes at N/10 and N orders (trace off): flat in orders (baseline) and in
    simulated days (rq_poisson has 2 orders a day, so its N orders span N/2 days);
 5. model build time (specs and wiring, not YAML validation) at 10, 100 and 1,000 products and
@@ -321,7 +321,7 @@ def benchmark(n: int, memory: bool, experiment: bool) -> dict:
     scen = doc["scenarios"] = {}
     for key in SCENARIOS:
         run_scenario(key, 2000)  # warm imports and caches
-        queue = mean_queue(key)
+        queue = mean_queue(key, n)  # at the same N: queues of customers who remember grow
         # the scenario and the unit at its own queue, timed in turns (best of each): a change of
         # load during the run moves both alike
         runs, units = [], []
