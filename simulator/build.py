@@ -37,7 +37,12 @@ from simulator.resolve import (
     resolve_rules,
 )
 from simulator.rng import Streams
-from simulator.samplers import block_sampler, exponential_sampler, uniform_sampler
+from simulator.samplers import (
+    block_sampler,
+    constant_sampler,
+    exponential_sampler,
+    uniform_sampler,
+)
 from simulator.sourcing import Backup, Single, Sourcing, Split
 from simulator.specs import (
     BehaviourSpec,
@@ -313,7 +318,7 @@ def segment_spec(sc: Scenario, seg: Segment, streams: Streams, end: float) -> Se
     name = f"demand/{seg.id}"
     mix = [(pid, share) for pid, share in seg.product_mix.items() if share > 0]
     if len(mix) == 1:
-        which = lambda: 0  # noqa: E731
+        which = constant_sampler(0)
     else:
         rng = streams.generator(f"{name}/product")
         shares = np.array([share for _, share in mix], dtype=float)

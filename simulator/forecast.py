@@ -130,6 +130,7 @@ class DailyTotals:
         self.day = 0
         self.total = 0.0
         self.start = start
+        self.safe = start + 1 - 1e-6  # before this time the day surely has not ended
 
     def close_until(self, now: float) -> None:
         """Complete every day that ended at or before ``now``."""
@@ -138,8 +139,10 @@ class DailyTotals:
             self.on_day(self.total)
             self.total = 0.0
             self.day += 1
+        self.safe = self.start + self.day + 1 - 1e-6
 
     def add(self, now: float, units: float) -> None:
         """Record ``units`` demanded at time ``now``."""
-        self.close_until(now)
+        if now >= self.safe:  # a day may have ended (else, per order, nothing to close)
+            self.close_until(now)
         self.total += units

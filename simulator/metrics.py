@@ -19,17 +19,11 @@ from typing import Any
 
 from simulator import behaviour, kpis
 from simulator.network_metrics import lateral_shipped, site_tables
-from simulator.records import (
-    CYCLE_BIN,
-    ProductTally,
-    Recorder,
-    SegmentSummary,
-    ratio,
-    substituted_key,
-)
+from simulator.records import Recorder, SegmentSummary, ratio, substituted_key
 from simulator.series import ForecastErrors, variance_ratio
 from simulator.specs import ModelSpec, StockSpec
 from simulator.supplier_metrics import supplier_rows
+from simulator.tallies import CYCLE_BIN, ProductTally
 from simulator.version import __version__
 
 

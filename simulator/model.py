@@ -108,6 +108,8 @@ class Model:
         else:
             for stock_spec in spec.stocks:
                 wh.stocks[stock_spec.pid] = self._stock(stock_spec, express)
+            if len(wh.stocks) == 1:
+                next(iter(wh.stocks.values())).alone()
         self.desk = None if spec.desk is None else ServiceDeskNode(env, spec.desk, rec)
         self.segments: list[SegmentDemand] = []
         for seg in spec.segments:

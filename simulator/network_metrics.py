@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.records import ProductTally, Recorder, lateral_key, ratio
+from simulator.records import Recorder, lateral_key, ratio
 from simulator.specs import ModelSpec, StockSpec
+from simulator.tallies import ProductTally
 
 
 def lateral_moves(rec: Recorder, spec: ModelSpec) -> list[tuple[str, str, str, ProductTally]]:

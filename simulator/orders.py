@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.events import Scheduled
 
-class Order:
-    """A customer order moving through the chain, timestamped at every stage."""
+
+class Order(Scheduled):
+    """A customer order moving through the chain, timestamped at every stage.
+
+    While it is picked or in transit the order itself waits on SimPy's queue
+    (:class:`~simulator.events.Scheduled`): no event object is made for it.
+    """
 
     __slots__ = (
         "id",

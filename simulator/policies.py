@@ -51,6 +51,11 @@ class Rule:
         """The stock the rule aims at: used as the default initial stock."""
         raise NotImplementedError
 
+    @property
+    def quiet_above(self) -> float | None:
+        """A position above which the rule never orders (``None``: no such bound is known)."""
+        return None
+
     def describe(self) -> dict:
         """Resolved parameters, for results and reports."""
         raise NotImplementedError
@@ -65,6 +70,10 @@ class OrderUpTo(Rule):
 
     def order_quantity(self, position: float, forecast: float = 0.0) -> int:  # noqa: D102
         return max(0, int(self.level - position))
+
+    @property
+    def quiet_above(self) -> float:  # noqa: D102
+        return self.level - 1  # above it, level - position < 1: nothing to order
 
     @property
     def target(self) -> int:  # noqa: D102
@@ -99,6 +108,10 @@ class ReorderPointQ(Rule):
         return batches * self.quantity
 
     @property
+    def quiet_above(self) -> float | None:  # noqa: D102
+        return self.reorder_point if self.cover_days is None else None
+
+    @property
     def target(self) -> int:  # noqa: D102
         return max(0, math.floor(self.reorder_point)) + self.quantity
 
@@ -126,6 +139,10 @@ class MinMax(Rule):
 
     def order_quantity(self, position: float, forecast: float = 0.0) -> int:  # noqa: D102
         return int(self.high - position) if position <= self.low else 0
+
+    @property
+    def quiet_above(self) -> float:  # noqa: D102
+        return self.low
 
     @property
     def target(self) -> int:  # noqa: D102

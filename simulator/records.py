@@ -20,6 +20,7 @@ from typing import Any
 from simulator.customer_days import CustomerDays
 from simulator.orders import Order
 from simulator.series import DailySeries, DayBook, ForecastErrors
+from simulator.tallies import CYCLE_BIN, PlantTally, ProductTally, StockLevels, SupplierTally
 
 
 def ratio(num: float, den: float) -> float | None:
@@ -35,158 +36,6 @@ def lateral_key(site: str, pid: str, sibling: str) -> str:
 def substituted_key(stock_key: str) -> str:
     """The tally of the orders for a stock's product that a substitute served."""
     return f"{stock_key}>substituted"
-
-
-#: Resolution of the cycle-time histogram (days): percentiles are exact to this.
-CYCLE_BIN = 1e-3
-
-
-class ProductTally:
-    """Per-product counters of the measured horizon."""
-
-    __slots__ = (
-        "orders",
-        "units",
-        "filled_units",
-        "filled_orders",
-        "lost_units",
-        "delivered",
-        "on_time",
-        "otif",
-        "perfect",
-        "defective_orders",
-        "damaged_orders",
-        "wrong_orders",
-        "cycle_sum",
-        "cycle_min",
-        "cycle_max",
-        "cycle_hist",
-        "shipped_units",
-        "revenue",
-        "refunds",
-        "po_count",
-        "po_units",
-        "expedited",
-        "cost_ordering",
-        "cost_purchase",
-        "units_received",
-        "daily_demand",
-        "daily_ordered",
-    )
-
-    def __init__(self):
-        self.daily_demand = DailySeries()
-        self.daily_ordered = DailySeries()
-        self.reset()
-
-    def reset(self) -> None:
-        """Zero every counter (the daily series in place: day books feed them by reference)."""
-        self.orders = self.units = self.filled_units = self.filled_orders = 0
-        self.lost_units = self.delivered = 0
-        self.on_time = self.otif = self.perfect = 0
-        self.defective_orders = self.damaged_orders = self.wrong_orders = 0
-        self.cycle_sum = 0.0
-        self.cycle_min = math.inf
-        self.cycle_max = -math.inf
-        self.cycle_hist: dict[int, int] = {}
-        self.shipped_units = 0
-        self.revenue = self.refunds = 0.0
-        self.po_count = self.po_units = self.units_received = self.expedited = 0
-        self.cost_ordering = self.cost_purchase = 0.0
-        self.daily_demand.reset()
-        self.daily_ordered.reset()
-
-
-class SupplierTally:
-    """Per-supplier counters of the measured horizon (the scorecard's raw material)."""
-
-    __slots__ = (
-        "orders",
-        "deliveries",
-        "on_time",
-        "units",
-        "defective_units",
-        "lead_sum",
-        "lead_sumsq",
-        "cost_purchase",
-        "cost_ordering",
-        "made",
-        "demand",
-    )
-
-    def __init__(self):
-        self.made = DailySeries()  # units its plants made per day, all products
-        self.demand = DailySeries()  # units of its plants' products demanded per day
-        self.reset()
-
-    def reset(self) -> None:
-        """Zero every counter (the daily series in place: stocks feed them by reference)."""
-        self.orders = self.deliveries = self.on_time = self.units = self.defective_units = 0
-        self.lead_sum = self.lead_sumsq = 0.0
-        self.cost_purchase = self.cost_ordering = 0.0
-        self.made.reset()
-        self.demand.reset()
-
-
-class StockLevels:
-    """Level monitor of one product's stock: time-weighted areas of on hand, backorders, on order.
-
-    The stock calls :meth:`mark` with its levels just before any of them changes, so each area
-    grows by the level held since the previous mark times the time it was held.
-    """
-
-    __slots__ = ("t", "on_hand", "backorders", "on_order")
-
-    def __init__(self, now: float = 0.0) -> None:
-        self.restart(now)
-
-    def restart(self, now: float) -> None:
-        """Start the areas again from zero at ``now`` (end of warm-up)."""
-        self.t = now
-        self.on_hand = self.backorders = self.on_order = 0.0
-
-    def mark(self, now: float, on_hand: int, backorders: int, on_order: int) -> None:
-        """The levels held since the previous mark were these, until ``now``."""
-        dt = now - self.t
-        if dt:
-            self.on_hand += on_hand * dt
-            self.backorders += backorders * dt
-            self.on_order += on_order * dt
-            self.t = now
-
-
-class PlantTally:
-    """A supplier plant's facts for one product: output, costs and its finished-goods level."""
-
-    __slots__ = (
-        "made",
-        "cost_production",
-        "cost_changes",
-        "daily_made",
-        "daily_demand",
-        "t",
-        "area_finished",
-    )
-
-    def __init__(self, now: float = 0.0) -> None:
-        self.daily_made = DailySeries()
-        self.daily_demand = DailySeries()  # demand for the product, to compare production with
-        self.t = now
-        self.reset(now)
-
-    def reset(self, now: float) -> None:
-        """Zero every counter and the finished-goods area (the series in place)."""
-        self.made = 0
-        self.cost_production = self.cost_changes = 0.0
-        self.daily_made.reset()
-        self.daily_demand.reset()
-        self.t = now
-        self.area_finished = 0.0
-
-    def mark(self, now: float, finished: int) -> None:
-        """``finished`` units of finished goods were held since the previous mark, until ``now``."""
-        self.area_finished += finished * (now - self.t)
-        self.t = now
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,12 +99,15 @@ class Recorder:
         self.segments: dict[str, SegmentSummary] = {}  # written at the end of the run
         self.customer_days = CustomerDays()  # a row a day per segment of customers who remember
         self.forecasts: dict[str, ForecastErrors] = {}  # of the products whose policy forecasts
+        # open measured orders placed late enough to be "not yet due" at the end (no others)
         self.open_orders: dict[int, Order] = {}
         self.not_yet_due: dict[str, int] = {}  # open orders at the end not yet due, by product
         self._zero()
         self.daily_demand = DailySeries()  # all products together, for the bullwhip ratio
         self.daily_ordered = DailySeries()
         self.today = 0  # the measured day whose demand the day books are adding up
+        # before this time demand is surely on ``today`` (a margin; the last day never ends)
+        self.day_safe = math.inf if self.days == 1 else self.warmup + 1 - 1e-6
         self.day_books: list[DayBook] = []  # the books holding units of ``today``
         self.resettables: list[Any] = []
         self._closers: list[Callable[[float], None]] = []
@@ -308,7 +160,9 @@ class Recorder:
         Every level's area is closed at ``end``, the segments write their summaries, and the open
         orders that could still arrive on time (their outcome is unknown) are counted.
         """
-        self.next_day(self.today)
+        for book in self.day_books:  # the last day's demand
+            book.flush(self.today)
+        self.day_books.clear()
         for fn in self._closers:
             fn(end)
         for order in self.open_orders.values():
@@ -335,12 +189,18 @@ class Recorder:
         for item in self.resettables:
             item.reset_statistics(now)
 
-    def next_day(self, day: int) -> None:
-        """Demand has reached day ``day``: the day books add up the days before it."""
+    def to_day(self, now: float) -> None:
+        """Demand at ``now``, past :attr:`day_safe` (once a day): a day ended? Books add it up."""
+        day = int(now - self.warmup)  # self.day(now), written out
+        if day >= self.days:
+            day = self.days - 1
+        if day == self.today:
+            return
         for book in self.day_books:
             book.flush(self.today)
         self.day_books.clear()
         self.today = day
+        self.day_safe = math.inf if day >= self.days - 1 else self.warmup + day + 1 - 1e-6
 
     def day(self, now: float) -> int:
         """Index of the measured day containing ``now``."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from functools import partial
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -73,15 +73,13 @@ class _Dist(BaseModel):
     def sampler(self, rng: np.random.Generator) -> Sampler:
         """A callable returning one draw per call, reading ``rng`` in blocks."""
         if self.is_constant:
-            value = float(self.mean)
-            return lambda: value
+            return constant_sampler(float(self.mean))
         return _stream(lambda n: self._block(rng, n).tolist())
 
     def int_sampler(self, rng: np.random.Generator) -> Callable[[], int]:
         """A sampler of whole units: draws rounded to the nearest integer, at least 1."""
         if self.is_constant:
-            value = max(1, round(self.mean))
-            return lambda: value
+            return constant_sampler(max(1, round(self.mean)))
 
         def draw(n: int) -> list[int]:
             return np.maximum(1, np.rint(self._block(rng, n))).astype(np.int64).tolist()
@@ -118,6 +116,11 @@ def _blocks(draw: Callable[[int], list]) -> Iterator[list]:
 def _stream(draw: Callable[[int], list]) -> Sampler:
     """A zero-argument sampler handing out the values of the blocks ``draw`` makes."""
     return partial(next, chain.from_iterable(_blocks(draw)))
+
+
+def constant_sampler(value: Any) -> Sampler:
+    """A sampler always returning ``value``: a C-level call, with no Python frame per draw."""
+    return repeat(value).__next__
 
 
 def block_sampler(draw: Callable[[int], np.ndarray]) -> Sampler:

@@ -41,7 +41,9 @@ class DailySeries:
         if shift is None:
             shift = self.shift = self.value
         d = self.value - shift
-        empty = max(0, day - self.day - 1)  # days with nothing added count as zeros
+        empty = day - self.day - 1  # days with nothing added count as zeros
+        if empty < 0:
+            empty = 0
         self.n += 1 + empty
         self.total += d - shift * empty
         self.total_sq += d * d + shift * shift * empty
@@ -100,8 +102,10 @@ class DayBook:
     def flush(self, day: int) -> None:
         """Day ``day`` is over: add its total to every series."""
         units = self.units
-        for series in self.feeds:
-            series.add(day, units)
+        for series in self.feeds:  # series.add(day, units), written out: once a day per feed
+            if day != series.day:
+                series._close(day)
+            series.value += units
         self.units = 0
 
 

@@ -10,7 +10,8 @@ import pytest
 from simulator.config.loading import parse_scenario
 from simulator.metrics import percentile
 from simulator.model import simulate
-from simulator.records import CYCLE_BIN, Recorder
+from simulator.records import Recorder
+from simulator.tallies import CYCLE_BIN
 
 COL = {name: i for i, name in enumerate(Recorder.TRACE_COLUMNS)}
 

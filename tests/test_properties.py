@@ -491,6 +491,7 @@ def run(d: dict, replication: int = 0) -> Run:
             out.picking.append((pickers.busy, pickers.servers))
 
         wh.release, pickers._done = watched_release, watched_done
+        pickers._end = (watched_done,)  # the callbacks an order in picking waits on the queue with
     if wh.returns is not None:
         inspected = wh.returns._inspected_now
 
@@ -525,6 +526,8 @@ def shipments_on_the_way(model: Model) -> list[Shipment]:
     """Purchase orders not yet put away: processing, waiting for a plant, travelling, inspected."""
     out = []
     for ev in pending(model):
+        if isinstance(ev, Shipment):  # on its way: it waits on the queue itself
+            out.append(ev)
         if isinstance(getattr(ev, "arg", None), Shipment):
             out.append(ev.arg)
         for fn in ev.callbacks or ():
@@ -544,8 +547,8 @@ def waiting_to_be_picked(model: Model) -> list[Order]:
 
 
 def orders_on_the_way(model: Model) -> list[Order]:
-    """Customer orders being picked or travelling to the customer."""
-    return [ev.arg for ev in pending(model) if isinstance(getattr(ev, "arg", None), Order)]
+    """Customer orders being picked or travelling to the customer (they wait on the queue)."""
+    return [ev for ev in pending(model) if isinstance(ev, Order)]
 
 
 def close(a: float, b: float) -> bool:
@@ -719,7 +722,7 @@ def test_no_level_is_ever_negative(d):
         assert 0 <= busy <= workers
     pickers = wh.pickers
     if pickers is not None:
-        picking_now = [ev for ev in pending(r.model) if ev.callbacks == [pickers._done]]
+        picking_now = [ev for ev in pending(r.model) if ev.callbacks == pickers._end]
         assert pickers.busy == len(picking_now) <= pickers.servers
         # nobody idles while orders wait
         assert not pickers.queue or pickers.busy == pickers.servers

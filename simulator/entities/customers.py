@@ -15,6 +15,7 @@ gaps are memoryless on either clock).
 from __future__ import annotations
 
 import itertools
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 from simulator import behaviour
@@ -22,7 +23,7 @@ from simulator.entities.carrier import Lane
 from simulator.events import DAY_END, DEMAND, Call
 from simulator.orders import Order
 from simulator.records import Recorder, SegmentSummary
-from simulator.samplers import uniform_sampler
+from simulator.samplers import block_sampler, uniform_sampler
 from simulator.specs import SegmentSpec
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ class SegmentDemand:
         self.profile = spec.profile
         self._clock = 0.0  # the profile's clock M(t) at the last arrival drawn
         self._wait = self.gap if spec.profile is None else self._profiled_gap
+        self._again = (self._arrive,)  # an arrival event's callbacks, when it is used again
         self._start()
 
     def _start(self) -> None:
@@ -82,25 +84,33 @@ class SegmentDemand:
     def _profiled_gap(self) -> float:
         """Time to the next arrival: one more exponential gap on the profile's clock."""
         self._clock += self.gap()
-        return max(0.0, self.profile.inverse(self._clock) - self.env.now)
+        return max(0.0, self.profile.inverse(self._clock) - self.env._now)
 
     def _arrive(self, event: Call) -> None:
-        """One order arrives; the next arrival is scheduled."""
-        Call(self.env, self._wait(), self._arrive, None, DEMAND)
-        self._place(self.quantity())
+        """One order arrives; the same event is put back on the queue as the next arrival."""
+        env = self.env
+        event.callbacks = self._again
+        heappush(env._queue, (env._now + self._wait(), DEMAND, next(env._eid), event))
+        qty = self.quantity()
+        i = self._which()  # :meth:`_place`, written out: this is every order's path
+        oid = next(self._ids)
+        if not (self._sells[i] and self._stocks[i].sell(qty, env._now)):
+            self._to_stock(oid, self._stocks[i], qty)
 
     def _place(self, qty: int) -> None:
         """An order for ``qty`` units of a product drawn by the mix goes to its stock."""
         i = self._which()
-        stock = self._stocks[i]
-        now = self.env.now
         oid = next(self._ids)  # numbered as in a traced run
-        if self._sells[i] and stock.sell(qty, now):
-            return
+        if not (self._sells[i] and self._stocks[i].sell(qty, self.env._now)):
+            self._to_stock(oid, self._stocks[i], qty)
+
+    def _to_stock(self, oid: int, stock: Stock, qty: int) -> None:
+        """The order, if the shelf could not sell it at once, goes to its stock as an Order."""
         rec = self.recorder
+        now = self.env._now
         order = Order(oid, self, stock, qty, now, rec.measuring)
-        if rec.measuring:
-            rec.open_orders[order.id] = order
+        if rec.measuring and rec.end - now <= self.promised_days:  # could be not yet due at the end
+            rec.open_orders[oid] = order
         stock.demand(order)
 
 
@@ -148,7 +158,12 @@ class BehaviouralSegment(SegmentDemand):
         # who is asked: one block-drawn uniform per order; the answers' noise: a stream of its own,
         # so that one more answer in a variant does not shift who is asked (common random numbers)
         self._surveyed = uniform_sampler(beh.survey_rng)
-        self._survey_rng = beh.survey_rng.spawn(1)[0]
+        noise_rng, noise = beh.survey_rng.spawn(1)[0], beh.survey_noise
+        self._noise = block_sampler(lambda n: noise_rng.normal(0.0, noise, n)) if noise else None
+        self._keep = 1.0 - beh.memory  # of satisfaction, at each order
+        self._notice = beh.delay_notice
+        # the score and mask of an order where nothing went wrong (the rule's own answer)
+        self._perfect = behaviour.experience(beh.sensitivity, 0.0, False, 0.0, False, False, False)
         self._complain = beh.complain
         self._acq_rng = beh.acquisition_rng
         count = spec.count
@@ -160,7 +175,7 @@ class BehaviouralSegment(SegmentDemand):
         self.slot = list(range(count))  # index in self.active, or -1 once gone
         self.promoters = self.detractors = 0
         self.generation = 0
-        self.reset_statistics(env.now)
+        self.reset_statistics(env._now)
         recorder.resettables.append(self)
         recorder.on_close(self._close)
         super().__init__(env, spec, stocks, lane, recorder, order_ids)
@@ -181,17 +196,26 @@ class BehaviouralSegment(SegmentDemand):
 
     # -- demand ------------------------------------------------------------------------------
 
-    def _schedule_next(self) -> None:
-        """Draw the next arrival from the current number of active customers."""
+    def _schedule_next(self, event: Call | None = None) -> None:
+        """Draw the next arrival from the current number of active customers.
+
+        ``event``: the arrival being handled, put back on the queue as the next one (else a new
+        event; an arrival drawn before the number changed stays queued and is ignored).
+        """
         self.generation += 1
         n = len(self.active)
         if n:
             gap = self._unit_gap() / (n * self.per_customer)
             profile = self.profile
             if profile is not None:
-                now = self.env.now
+                now = self.env._now
                 gap = max(0.0, profile.inverse(profile.integral(now) + gap) - now)
-            Call(self.env, gap, self._arrive, self.generation, DEMAND)
+            if event is None:
+                Call(self.env, gap, self._arrive, self.generation, DEMAND)
+            else:
+                env = self.env
+                event.callbacks, event.arg = self._again, self.generation
+                heappush(env._queue, (env._now + gap, DEMAND, next(env._eid), event))
 
     def _start(self) -> None:
         self.per_customer = self.beh_rate
@@ -201,19 +225,20 @@ class BehaviouralSegment(SegmentDemand):
         """An order from a random active customer (unless the rate changed since it was drawn)."""
         if event.arg != self.generation:
             return
-        self._schedule_next()
+        self._schedule_next(event)
         env = self.env
         active = self.active
         customer = active[int(self._choose() * len(active))]
         self.orders_of[customer] += 1
         stock = self._stocks[self._which()]
         rec = self.recorder
-        order = Order(next(self._ids), self, stock, self.quantity(), env.now, rec.measuring)
+        now = env._now
+        order = Order(next(self._ids), self, stock, self.quantity(), now, rec.measuring)
         order.customer = customer
-        if rec.measuring:
+        if rec.measuring and rec.end - now <= self.promised_days:  # could be not yet due at the end
             rec.open_orders[order.id] = order
         stock.demand(order)
-        if order.remaining and self.beh.delay_notice:
+        if order.remaining and self._notice:
             order.notified = True
 
     # -- what customers do with their experience ---------------------------------------------
@@ -227,20 +252,33 @@ class BehaviouralSegment(SegmentDemand):
         if cycle is None:
             days_late, short_share = 0.0, 1.0
         else:
-            days_late = max(0.0, cycle - self.promised_days)
+            days_late = cycle - self.promised_days
+            if days_late <= 0.0:
+                days_late = 0.0
             short_share = order.lost / order.qty
-        score, mask = behaviour.experience(
-            beh.sensitivity,
-            days_late,
-            order.notified,
-            short_share,
-            order.defective > 0,
-            order.damaged > 0,
-            order.wrong_item,
-        )
-        if order.substituted:  # took a substitute: a service event of its own
-            score = behaviour.substituted(score, beh.sensitivity)
-        s = behaviour.update_satisfaction(self.satisfaction[c], score, beh.memory)
+        if (
+            days_late
+            or short_share
+            or order.defective
+            or order.damaged
+            or order.wrong_item
+            or order.substituted
+        ):
+            score, mask = behaviour.experience(
+                beh.sensitivity,
+                days_late,
+                order.notified,
+                short_share,
+                order.defective > 0,
+                order.damaged > 0,
+                order.wrong_item,
+            )
+            if order.substituted:  # took a substitute: a service event of its own
+                score = behaviour.substituted(score, beh.sensitivity)
+        else:
+            score, mask = self._perfect
+        # behaviour.update_satisfaction, written out: once per order
+        s = self._keep * self.satisfaction[c] + beh.memory * score
         self.satisfaction[c] = s
         self.history[c] = ((self.history[c] << 6) | mask) & 0x3FFFF
         if beh.survey_rate and self._surveyed() < beh.survey_rate:
@@ -255,7 +293,7 @@ class BehaviouralSegment(SegmentDemand):
             self._leave(c)
 
     def _survey(self, c: int, s: float) -> None:
-        noise = self._survey_rng.normal(0.0, self.beh.survey_noise) if self.beh.survey_noise else 0
+        noise = self._noise() if self._noise is not None else 0
         answer = behaviour.survey_answer(s, noise)
         self._set_answer(c, answer)
         if self.recorder.measuring:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator.entities.queueing import FifoServers
+from simulator.events import Scheduled
 from simulator.records import Recorder
 from simulator.specs import DeskSpec
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     import simpy
 
 
-class Complaint:
+class Complaint(Scheduled):
     """One complaint: who made it, when, and whether it counts (made after warm-up)."""
 
     __slots__ = ("segment", "customer", "t_arrival", "measured")

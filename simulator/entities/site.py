@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING
 
 from simulator.events import RECEIPT, Call
 from simulator.orders import Order
-from simulator.records import ProductTally, Recorder
+from simulator.records import Recorder
 from simulator.samplers import binomial_sampler
 from simulator.specs import InspectionSpec
+from simulator.tallies import ProductTally
 
 if TYPE_CHECKING:
     import simpy

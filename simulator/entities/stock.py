@@ -15,23 +15,25 @@ before every change, so their averages cost nothing to measure.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import TYPE_CHECKING
 
 from simulator.entities.ports import Outbound, Source
 from simulator.events import REVIEW, Call
 from simulator.orders import Order
-from simulator.records import ProductTally, Recorder
+from simulator.records import Recorder
 from simulator.samplers import hypergeometric_sampler
 from simulator.series import DayBook
 from simulator.specs import StockSpec
+from simulator.tallies import ProductTally
 
 if TYPE_CHECKING:
     import simpy
 
     from simulator.entities.carrier import Lane
     from simulator.forecast import DailyTotals, Forecaster
-    from simulator.records import DailySeries
+    from simulator.series import DailySeries
 
 
 class Stock:
@@ -79,13 +81,14 @@ class Stock:
         self.key, self.site = spec.key, spec.site
         self.external = not spec.source_site
         self.tally: ProductTally = recorder.product(spec.key)
-        self.levels = recorder.stock_levels(spec.key, env.now)
+        self.levels = recorder.stock_levels(spec.key, env._now)
         # orders from downstream sites, tallied apart from customer orders
         self.downstream = recorder.product(f"{spec.key}>downstream") if spec.downstream else None
         self._bad_picks = hypergeometric_sampler(spec.defective_picks)
         self.expedite = None if express is None else (spec.expedite_above, express)
         # today's demand, added to the product's, the chain's and the suppliers' daily series
         self.day_book = DayBook((self.tally.daily_demand, recorder.daily_demand, *feeds))
+        self._chain_ordered = recorder.daily_ordered if self.external else None  # not a site's
         self.forecaster = forecaster
         self.sales = sales
         self.plant_signal = plant_signal
@@ -94,6 +97,9 @@ class Stock:
         self.backorders = 0
         self.defective_on_hand = 0
         self.backlog: deque[Order] = deque()
+        # a continuous review is asked for only at or below it (the rule never orders above it)
+        quiet = None if forecaster is not None else spec.rule.quiet_above
+        self.trigger = math.inf if quiet is None else quiet
         # conservation counters over the whole run (never reset)
         self.initial = spec.initial
         self.accepted_total = self.rejected_total = self.allocated_total = 0
@@ -107,11 +113,14 @@ class Stock:
 
     def _close(self, end: float) -> None:
         self.levels.mark(end, self.on_hand, self.backorders, self.on_order)
+        self.tally.settle(self.price)
 
     def _log(self, event: str, order: object, units: int, *rest: str | bool) -> None:
         """A trace row with this stock's levels; ``rest``: detail, replacement, segment."""
-        row = (self.env.now, event, order, self.pid, units, self.on_hand, self.backorders)
-        self.recorder.log(*row, *rest, site=self.site)
+        now, rec = self.env._now, self.recorder
+        rec.log(
+            now, event, order, self.pid, units, self.on_hand, self.backorders, *rest, site=self.site
+        )
 
     # -- replenishment -----------------------------------------------------------------------------
 
@@ -119,7 +128,7 @@ class Stock:
         """Ask the policy whether to order, and order if it says so."""
         forecast = 0.0
         if self.forecaster is not None:
-            self.sales.close_until(self.env.now)
+            self.sales.close_until(self.env._now)
             forecast = self.forecaster.value
         # the inventory position, written out (not :attr:`position`): one call less per order
         position = self.on_hand + self.on_order - self.backorders
@@ -138,7 +147,7 @@ class Stock:
         The sourcing rule picks the supplier(s); with expediting on and backorders above the
         threshold, the goods ride the express carrier.
         """
-        now = self.env.now
+        now = self.env._now
         self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
         self.on_order += units
         rec = self.recorder
@@ -165,12 +174,18 @@ class Stock:
 
     def _count_ordered(self, now: float, units: int) -> None:
         """Units ordered upstream today: the bullwhip ratio's numerator."""
-        rec = self.recorder
         self.tally.po_units += units
-        day = rec.day(now)
+        day = min(self.recorder.days - 1, int(now - self.recorder.warmup))  # recorder.day(now)
         self.tally.daily_ordered.add(day, units)
-        if self.external:  # orders inside a network are not the chain's orders
-            rec.daily_ordered.add(day, units)
+        if self._chain_ordered is not None:
+            self._chain_ordered.add(day, units)
+
+    def alone(self) -> None:
+        """This is the chain's only stock: its daily series are the chain's, added up once."""
+        rec = self.recorder
+        self.day_book.feeds = tuple(f for f in self.day_book.feeds if f is not rec.daily_demand)
+        rec.daily_demand, rec.daily_ordered = self.tally.daily_demand, self.tally.daily_ordered
+        self._chain_ordered = None
 
     def receive(self, accepted: int, defective: int, rejected: int, source: Source) -> None:
         """A delivery is put away, and paid for unless the stock is consigned.
@@ -178,7 +193,7 @@ class Stock:
         ``accepted`` units go on the shelf (``defective`` of them unnoticed); ``rejected`` units,
         found defective or damaged, go back to the supplier and are ordered again.
         """
-        now = self.env.now
+        now = self.env._now
         if self.recorder.measuring and not self.consigned:
             self.tally.cost_purchase += source.pay(self.pid, accepted)
         self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
@@ -191,7 +206,8 @@ class Stock:
             self.tally.units_received += accepted
         if self.recorder.trace is not None:
             self._log("po_received", "", accepted, f"rejected={rejected}")
-        self._serve_backlog(now)
+        if self.backlog:
+            self._serve_backlog(now)
         if rejected:
             self.on_order += rejected
             po = source.order(self, rejected, order_cost=False)
@@ -204,7 +220,7 @@ class Stock:
 
     def restock(self, good: int, scrapped: int) -> None:
         """Units of a customer return: ``good`` go back on the shelf, ``scrapped`` are destroyed."""
-        now = self.env.now
+        now = self.env._now
         self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
         self.on_hand += good
         self.restocked_total += good
@@ -258,7 +274,7 @@ class Stock:
         A shortfall always waits (first come first served with customer orders), whatever the
         site does with its customers' unmet demand.
         """
-        now = self.env.now
+        now = self.env._now
         self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
         qty = order.qty
         avail = self.on_hand if self.on_hand < qty else qty
@@ -286,26 +302,12 @@ class Stock:
             order.t_allocated = now
             self.warehouse.release(order)
 
-    def _demanded(self, now: float, qty: int) -> None:
-        """``qty`` units demanded by a measured order: into today's day book."""
-        rec = self.recorder
-        day = int(now - rec.warmup)
-        if day >= rec.days:
-            day = rec.days - 1
-        if day != rec.today:
-            rec.next_day(day)
-        book = self.day_book
-        if not book.units:
-            rec.day_books.append(book)
-        book.units += qty
-
     def sell(self, qty: int, now: float) -> bool:
         """A customer order for ``qty`` units, sold from the shelf and delivered at once if it can.
 
-        Only for an instant outbound path (no picking, an ideal carrier, no returns, no trace,
-        customers without memory): then an order the shelf fills at once needs no
-        :class:`Order`; its facts are those :meth:`demand` and the warehouse would record for
-        an order filled, delivered, on time, in full and perfect at ``now``.
+        Only for an instant outbound path (no picking, ideal carrier, no returns, no trace,
+        customers without memory): an order the shelf fills at once needs no :class:`Order`;
+        it is counted as filled, delivered, on time, in full and perfect at ``now``.
 
         Returns:
             ``False`` (and nothing done) when the shelf cannot fill it with good units at once.
@@ -326,35 +328,33 @@ class Stock:
             self.sales.add(now, qty)
             if self.plant_signal is not None:
                 self.plant_signal.add(now, qty)
-        if self.recorder.measuring:
+        rec = self.recorder
+        if rec.measuring:
             tally = self.tally
-            tally.shipped_units += qty
+            tally.sold += 1  # counted as filled, delivered, on time and perfect at the end
+            tally.sold_units += qty
             if self.consigned:
                 tally.cost_purchase += self.supplier.pay(self.pid, qty)
-            tally.orders += 1
-            tally.units += qty
-            tally.filled_units += qty
-            tally.filled_orders += 1
-            self._demanded(now, qty)
-            tally.revenue += qty * self.price
-            tally.delivered += 1
-            tally.on_time += 1
-            tally.otif += 1
-            tally.perfect += 1
-            hist = tally.cycle_hist
-            hist[0] = hist.get(0, 0) + 1
-            if tally.cycle_min > 0.0:
-                tally.cycle_min = 0.0
-            if tally.cycle_max < 0.0:
-                tally.cycle_max = 0.0
-        if self.continuous:
+            if now >= rec.day_safe:  # today's day book gets the units
+                rec.to_day(now)
+            book = self.day_book
+            if not book.units:
+                rec.day_books.append(book)
+            book.units += qty
+        if self.continuous and on_hand - qty + self.on_order - self.backorders <= self.trigger:
             self.review()
         return True
 
     def demand(self, order: Order) -> None:
         """A customer order arrives for this product."""
-        now = self.env.now
-        self.levels.mark(now, self.on_hand, self.backorders, self.on_order)
+        now = self.env._now
+        levels = self.levels  # the level monitor's mark, written out (as in sell)
+        dt = now - levels.t
+        if dt:
+            levels.on_hand += self.on_hand * dt
+            levels.backorders += self.backorders * dt
+            levels.on_order += self.on_order * dt
+            levels.t = now
         qty = order.qty
         avail = self.on_hand if self.on_hand < qty else qty
         if avail:
@@ -372,7 +372,13 @@ class Stock:
             tally.filled_units += avail
             if not short:
                 tally.filled_orders += 1
-            self._demanded(now, qty)
+            rec = self.recorder  # today's day book gets the units (as in sell)
+            if now >= rec.day_safe:
+                rec.to_day(now)
+            book = self.day_book
+            if not book.units:
+                rec.day_books.append(book)
+            book.units += qty
         if short:
             if self.backorder_mode:
                 self.backorders += short
@@ -383,15 +389,9 @@ class Stock:
                 if order.measured:
                     self.tally.lost_units += short
         if self.recorder.trace is not None:
-            self._log(
-                "order_placed",
-                order.id,
-                qty,
-                f"filled={avail}",
-                order.replacement,
-                order.segment.id,
-            )
-        if self.continuous:
+            seg = order.segment.id
+            self._log("order_placed", order.id, qty, f"filled={avail}", order.replacement, seg)
+        if self.continuous and self.on_hand + self.on_order - self.backorders <= self.trigger:
             self.review()
         if not short or (avail and not self.backorder_mode):
             order.t_allocated = now

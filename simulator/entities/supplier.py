@@ -19,11 +19,12 @@ import bisect
 import itertools
 from collections import deque
 from dataclasses import dataclass
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 from simulator.entities.carrier import Lane
 from simulator.entities.ports import Receiver
-from simulator.events import RECEIPT, REVIEW, Call
+from simulator.events import RECEIPT, REVIEW, Call, Scheduled
 from simulator.forecast import DailyTotals, Forecaster
 from simulator.records import Recorder
 from simulator.samplers import binomial_sampler
@@ -33,9 +34,9 @@ if TYPE_CHECKING:
     import simpy
 
 
-@dataclass
-class Shipment:
-    """A purchase order on its way to the warehouse."""
+@dataclass(slots=True)
+class Shipment(Scheduled):
+    """A purchase order on its way to the warehouse (it waits on SimPy's queue itself)."""
 
     stock: Receiver
     """The stock it is for."""
@@ -65,6 +66,7 @@ class SupplierNode:
         self.id = spec.id
         self.recorder = recorder
         self.lane = lane
+        self._arrival = (self._arrive,)  # the callbacks of a shipment on its way
         self.lead = spec.lead
         self.processing = spec.processing
         self.capacity = spec.capacity
@@ -123,9 +125,9 @@ class SupplierNode:
             vmi: a shipment the supplier decided itself: no purchase order to process.
 
         Returns:
-            The order's reference, which the trace's ``po_arrived`` row repeats.
+            The order's reference, which the trace's ``po_arrived`` row repeats ("" untraced).
         """
-        now = self.env.now
+        now = self.env._now
         t = now if vmi else now + self.processing()
         if self.outages:
             t = self.available_from(t)
@@ -134,7 +136,9 @@ class SupplierNode:
             if order_cost and not vmi:
                 self.tally.cost_ordering += self.order_cost
         ship = Shipment(stock, units, now, lane=lane or self.lane)
-        ship.po = f"{self.id}/{next(self._po_numbers)}"
+        number = next(self._po_numbers)  # numbered always; the reference only shows in traces
+        if self.recorder.trace is not None:
+            ship.po = f"{self.id}/{number}"
         plant = self.plants.get(stock.pid)
         if plant is not None:
             if not vmi:
@@ -157,19 +161,21 @@ class SupplierNode:
 
     def dispatch(self, ship: Shipment, t: float) -> None:
         """The goods leave production at time ``t`` (now or later): lead time and transit."""
-        now = self.env.now
+        now = self.env._now
         t += self.lead()
         if not ship.lane.instant:
             t += ship.lane.transit()
         if self._defective is not None:
             ship.defective = self._defective(ship.units)
-        Call(self.env, t - now, self._arrive, ship, RECEIPT)
+        env = self.env  # events.at, written out: once per purchase order
+        ship.callbacks = self._arrival
+        heappush(env._queue, (env._now + (t - now), RECEIPT, next(env._eid), ship))
 
-    def _arrive(self, event: Call) -> None:
+    def _arrive(self, ship: Shipment) -> None:
         """A shipment reaches the warehouse dock: score the delivery, then inspect or put away."""
-        ship: Shipment = event.arg
-        now = self.env.now
-        ship.damaged = ship.lane.carry(ship.units, ship.units - ship.defective)
+        now = self.env._now
+        if ship.lane.active:  # an ideal lane costs nothing and damages nothing
+            ship.damaged = ship.lane.carry(ship.units, ship.units - ship.defective)
         rec = self.recorder
         if rec.measuring:
             tally = self.tally
@@ -184,8 +190,9 @@ class SupplierNode:
             detail = f"supplier={self.id} defective={ship.defective} damaged={ship.damaged}"
             rec.log(now, "po_arrived", ship.po, ship.stock.pid, ship.units, "", "", detail)
         inspection = self.inspection
-        if inspection is None:
-            self._put_away(ship, caught=0)
+        if inspection is None:  # _put_away(ship, 0), written out: once per delivery
+            damaged = ship.damaged
+            ship.stock.receive(ship.units - damaged, ship.defective, damaged, self)
             return
         if rec.measuring:
             rec.cost_handling += inspection.cost_per_unit * ship.units
@@ -236,7 +243,7 @@ class Plant:
         self.forecaster = Forecaster(spec.forecast, spec.prior)
         self.signal = DailyTotals(self.forecaster.update)
         self.last_made: int | None = None
-        self.tally = recorder.plant(supplier.id, spec.pid, env.now)
+        self.tally = recorder.plant(supplier.id, spec.pid, env._now)
         self._made_total = supplier.tally.made
         recorder.on_close(self._close)
         Call(env, 0, self._plan, None, REVIEW)
@@ -251,16 +258,16 @@ class Plant:
     def request(self, ship: Shipment) -> None:
         """Serve an order from finished goods now, or make it wait its turn."""
         if not self.owed and self.finished >= ship.units:
-            self.tally.mark(self.env.now, self.finished)
+            self.tally.mark(self.env._now, self.finished)
             self.finished -= ship.units
-            self.supplier.dispatch(ship, self.env.now)
+            self.supplier.dispatch(ship, self.env._now)
         else:
             self.owed.append(ship)
             self.owed_units += ship.units
 
     def _plan(self, event: Call) -> None:
         """The daily production plan."""
-        now = self.env.now
+        now = self.env._now
         self.signal.close_until(now)
         spec = self.spec
         make = 0
@@ -283,7 +290,7 @@ class Plant:
 
     def _made(self, event: Call) -> None:
         """Yesterday's production is finished: serve waiting orders in turn."""
-        now = self.env.now
+        now = self.env._now
         self.tally.mark(now, self.finished)
         self.finished += event.arg
         owed = self.owed

@@ -46,7 +46,7 @@ class VendorReview:
 
     def _review(self, event: Call) -> None:
         stock = self.stock
-        now = self.env.now
+        now = self.env._now
         if self.rule.information == "sales":
             stock.sales.close_until(now)
             forecast = self.forecaster.value

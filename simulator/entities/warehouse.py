@@ -9,10 +9,11 @@ maybe sent back (:mod:`simulator.entities.returns`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 from simulator.entities.queueing import FifoServers
-from simulator.events import FLOW, Call
+from simulator.events import FLOW
 from simulator.orders import Order
 from simulator.records import Recorder
 from simulator.specs import PickingSpec
@@ -47,6 +48,7 @@ class WarehouseNode:
         self.picking = picking
         self.returns = returns
         self.pickers = None
+        self._delivery = (self.deliver,)  # the callbacks of an order in transit
         traced = recorder.trace is not None
         # an order released here is delivered at the same instant, with nothing else to do
         self.instant = picking is None and returns is None and not traced
@@ -58,6 +60,8 @@ class WarehouseNode:
             self.cost_per_order = picking.cost_per_order
             self.pickers = FifoServers(env, picking.workers, picking.hours, self._picked)
             self.release = self.pickers.arrive  # an allocated order goes to the pickers
+        elif not traced:
+            self.release = self.ship  # no picking stage: releasing an order is shipping it
         if traced:
             self.release = self._traced("released", self.release)
             self.ship = self._traced("shipped", self.ship)
@@ -70,19 +74,17 @@ class WarehouseNode:
             units = order.qty - order.lost
             pid = order.product.pid
             seg = order.segment.id
-            rec.log(self.env.now, stage, order.id, pid, units, "", "", "", order.replacement, seg)
+            rec.log(self.env._now, stage, order.id, pid, units, "", "", "", order.replacement, seg)
             step(order)
 
         return step_with_row
 
     def release(self, order: Order) -> None:
         """An order is fully allocated: with no picking stage it leaves at once."""
-        order.t_picked = self.env.now
         self.ship(order)
 
     def _picked(self, order: Order) -> None:
-        """A picker finishes an order: ship it."""
-        order.t_picked = self.env.now
+        """A picker finishes an order: ship it (it is picked and shipped at this instant)."""
         if self.error_rate and self._u() < self.error_rate:
             order.wrong_item = True
         if self.recorder.measuring:
@@ -90,8 +92,8 @@ class WarehouseNode:
         self.ship(order)
 
     def ship(self, order: Order) -> None:
-        """Hand the order to the segment's outbound carrier."""
-        order.t_shipped = self.env.now
+        """Hand the order, picked now if it was not before, to the segment's outbound carrier."""
+        order.t_picked = order.t_shipped = self.env._now
         lane = order.segment.lane
         if lane.active:
             units = order.qty - order.lost
@@ -100,17 +102,16 @@ class WarehouseNode:
             self.deliver(order)
         else:
             transit = lane.transit()
-            if transit > 0:
-                Call(self.env, transit, self._arrived, order, FLOW)
+            if transit > 0:  # the order waits on the queue itself (events.at, written out)
+                env = self.env
+                order.callbacks = self._delivery
+                heappush(env._queue, (env._now + transit, FLOW, next(env._eid), order))
             else:
                 self.deliver(order)
 
-    def _arrived(self, event: Call) -> None:
-        self.deliver(event.arg)
-
     def deliver(self, order: Order) -> None:
         """The customer receives the order: score it."""
-        now = self.env.now
+        now = self.env._now
         order.t_delivered = now
         stock: Stock = order.product
         rec = self.recorder
@@ -129,25 +130,25 @@ class WarehouseNode:
             return
         if rec.measuring:
             stock.tally.revenue += units * stock.price
+        seg = order.segment
+        cycle = now - order.t_placed
+        bad = order.defective or order.damaged or order.wrong_item
         if order.measured:
             tally = stock.tally
-            cycle = now - order.t_placed
-            on_time = cycle <= order.segment.promised_days + 1e-9
             tally.delivered += 1
             rec.record_cycle(tally, cycle)
-            if on_time:
+            if cycle <= seg.promised_days + 1e-9:  # on time
                 tally.on_time += 1
                 if order.lost == 0:
                     tally.otif += 1
-                    if not (order.defective or order.damaged or order.wrong_item):
+                    if not bad:
                         tally.perfect += 1
-            if order.defective:
-                tally.defective_orders += 1
-            if order.damaged:
-                tally.damaged_orders += 1
-            if order.wrong_item:
-                tally.wrong_orders += 1
-            rec.open_orders.pop(order.id, None)
+            if bad:
+                tally.defective_orders += order.defective > 0
+                tally.damaged_orders += order.damaged > 0
+                tally.wrong_orders += order.wrong_item
+            if rec.open_orders:  # empty until the last days, when orders can be not yet due
+                rec.open_orders.pop(order.id, None)
         if rec.trace is not None:
             rec.log(
                 now,
@@ -157,16 +158,17 @@ class WarehouseNode:
                 units,
                 "",
                 "",
-                f"cycle={now - order.t_placed:.6g}",
-                segment=order.segment.id,
+                f"cycle={cycle:.6g}",
+                segment=seg.id,
             )
-        if self.returns is not None:
+        if bad and self.returns is not None:  # only a bad delivery can come back
             self.returns.consider(order)
-        if order.segment.behaves:
-            order.segment.experienced(order, now - order.t_placed)
+        if seg.behaves:
+            seg.experienced(order, cycle)
 
     def close_unserved(self, order: Order) -> None:
         """A lost-sale order with nothing in stock: nothing is shipped; the order is closed."""
-        self.recorder.open_orders.pop(order.id, None)
+        if self.recorder.open_orders:
+            self.recorder.open_orders.pop(order.id, None)
         if order.segment.behaves and not order.replacement:
             order.segment.experienced(order, None)
