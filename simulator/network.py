@@ -26,9 +26,9 @@ from simulator.build import (
 )
 from simulator.config.network import Site
 from simulator.config.network_checks import lateral_products, segment_site, source_of
-from simulator.config.schema import Carrier, EchelonBaseStockPolicy, Scenario
+from simulator.config.schema import Carrier, EchelonBaseStockPolicy, Product, Scenario
 from simulator.distributions import Dist
-from simulator.policies import DemandRate, LeadTime, VmiBand
+from simulator.policies import DemandRate, LeadTime, Rule, VmiBand
 from simulator.resolve import NO_DEMAND, demand_rates, resolve, segment_moments
 from simulator.rng import Streams
 from simulator.specs import LaneSpec, LateralSpec, ModelSpec, SiteSpec, StockSpec
@@ -219,6 +219,38 @@ def quoted_carrier(sc: Scenario, supplier: str) -> Carrier | None:
     return sc.carrier(only) if only else None
 
 
+def site_holding_cost(site: Site, product: Product) -> float:
+    """Holding cost per unit per day of ``product`` at ``site``: its own, else the site's."""
+    own = product.holding_cost_per_unit_day
+    return site.holding_cost_per_unit_day if own is None else own
+
+
+def site_rule(sc: Scenario, site: Site, pid: str, rate: DemandRate) -> Rule:
+    """Product ``pid``'s policy at ``site`` with its numbers decided, from the demand it sees."""
+    policy = site.policies[pid]
+    src = source_of(sc, site, pid)
+    supplier = next((s for s in sc.suppliers if s.id == src), None)
+    if isinstance(policy, EchelonBaseStockPolicy):
+        policy = policy.model_copy(update={"level": installation_level(sc, site, pid)})
+    return resolve(
+        policy,
+        rate,
+        lead_time(sc, src, site),
+        supplier.order_cost if supplier is not None else 0.0,
+        site_holding_cost(site, sc.product(pid)),
+    )
+
+
+def network_rules(sc: Scenario) -> dict[str, Rule]:
+    """Every site's policies with their numbers decided, keyed ``site/product``."""
+    demand = site_demand(sc)
+    return {
+        f"{site.id}/{pid}": site_rule(sc, site, pid, demand.get((site.id, pid), NO_DEMAND))
+        for site in sc.sites
+        for pid in site.policies
+    }
+
+
 def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
     """Everything one replication of the network scenario ``sc`` is made of."""
     if not math.isfinite(sc.horizon_days):
@@ -236,22 +268,13 @@ def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
         for origin in dict.fromkeys(o for group in origins.values() for o in group):
             lanes[origin, site.id] = lane_spec(sc, origin, site, streams)
         sites.append(site_spec(sc, site, sources, lanes, streams))
-        for pid, policy in site.policies.items():
+        for pid in site.policies:
             src = sources[pid]
             supplier = next((s for s in sc.suppliers if s.id == src), None)
             product = sc.product(pid)
-            holding = product.holding_cost_per_unit_day
-            holding = site.holding_cost_per_unit_day if holding is None else holding
+            holding = site_holding_cost(site, product)
             rate = demand.get((site.id, pid), NO_DEMAND)
-            if isinstance(policy, EchelonBaseStockPolicy):
-                policy = policy.model_copy(update={"level": installation_level(sc, site, pid)})
-            rule = resolve(
-                policy,
-                rate,
-                lead_time(sc, src, site),
-                supplier.order_cost if supplier is not None else 0.0,
-                holding,
-            )
+            rule = site_rule(sc, site, pid, rate)
             stocks.append(
                 StockSpec(
                     pid=pid,

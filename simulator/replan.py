@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from simulator.config.schema import Scenario
+from simulator.network import network_rules
 from simulator.resolve import resolve_rules
 
 #: How a changed world treats the policies: re-plan them from the changed world (the default) or
@@ -38,8 +39,12 @@ class Change:
 
 
 def resolved_numbers(sc: Scenario) -> dict[str, dict[str, Any]]:
-    """Each product's resolved policy parameters, as :meth:`~simulator.policies.Rule.describe`."""
-    return {pid: rule.describe() for pid, rule in resolve_rules(sc).items()}
+    """Each product's resolved policy parameters, as :meth:`~simulator.policies.Rule.describe`.
+
+    In a network, each site's: keyed ``site/product``, as the run's policies table.
+    """
+    rules = network_rules(sc) if sc.sites else resolve_rules(sc)
+    return {key: rule.describe() for key, rule in rules.items()}
 
 
 def replanned(base: Scenario, changed: Scenario) -> list[Change]:
@@ -83,23 +88,29 @@ def _pinned(rule: dict[str, Any], written: dict[str, Any]) -> dict[str, Any] | N
 def frozen_overrides(base: Scenario, touched: Iterable[str] = ()) -> list[tuple[str, Any]]:
     """Overrides that pin every policy to the numbers it resolves to in ``base``.
 
-    A policy whose own settings an override changes (a path under ``warehouse.policies.<id>`` in
-    ``touched``) is left to re-plan: the user asked for a new plan there.
+    A policy whose own settings an override changes (a path under ``warehouse.policies.<id>``, or
+    ``sites.<site>.policies.<id>`` in a network, in ``touched``) is left to re-plan: the user
+    asked for a new plan there.
 
     Args:
         base: the scenario the plan was made for.
         touched: the paths the what-if overrides.
     """
-    written = base.model_dump(mode="json", by_alias=True, exclude_none=True)["warehouse"]
+    data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
     rules = resolved_numbers(base)
+    if base.sites:  # each site's policies, addressed by the site's id
+        places = [(f"sites.{s['id']}", f"{s['id']}/", s["policies"]) for s in data["sites"]]
+    else:
+        places = [("warehouse", "", data["warehouse"]["policies"])]
     out = []
-    for pid, policy in written["policies"].items():
-        path = f"warehouse.policies.{pid}"
-        if any(t == path or t.startswith(path + ".") for t in touched):
-            continue
-        pinned = _pinned(rules[pid], policy)
-        if pinned is not None:
-            out.append((path, pinned))
+    for where, key, policies in places:
+        for pid, policy in policies.items():
+            path = f"{where}.policies.{pid}"
+            if any(t == path or t.startswith(path + ".") for t in touched):
+                continue
+            pinned = _pinned(rules[key + pid], policy)
+            if pinned is not None:
+                out.append((path, pinned))
     return out
 
 

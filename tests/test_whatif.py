@@ -76,3 +76,45 @@ def test_a_plan_that_is_neither_replan_nor_frozen_is_refused():
     with pytest.raises(ConfigError) as err:
         load_design({"name": "p", "scenario": BASELINE, "variants": {"a": {"plan": "fixed"}}})
     assert "variants.a.plan: must be replan or frozen, got 'fixed'" in str(err.value.problems[0])
+
+
+NETWORK = str(ROOT / "scenarios" / "network.yaml")
+DC_SERVICE = (
+    "sites.dc.policies.gear={type: reorder_point, service_level: 0.95, order_quantity: 120}"
+)
+
+
+def test_a_network_what_if_says_what_replanned(capsys):
+    """In a network the plan is per site: `site/product.name: before -> after`."""
+    assert (
+        main(["run", NETWORK, "--days", "20", "--set", "sites.dc.policies.gear.reorder_point=80"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "dc/gear.reorder_point: 60 -> 80" in out  # the plan's numbers, per site
+    base = what_if(NETWORK, [DC_SERVICE])
+    slow = what_if(NETWORK, [DC_SERVICE, "suppliers.plant.lead_time_days=8"])
+    moved = {(c.product, c.name): (c.before, c.after) for c in replanned(base, slow)}
+    assert set(moved) == {("dc/gear", "reorder_point"), ("dc/gear", "safety_stock")}
+    before, after = moved["dc/gear", "reorder_point"]
+    assert after > before + 20  # a longer lead time at the DC: a higher reorder point
+    args = ["run", NETWORK, "--days", "20", "--set", DC_SERVICE]
+    assert main([*args, "--set", "suppliers.plant.lead_time_days=8"]) == 0
+    assert "dc/gear.reorder_point: " in capsys.readouterr().out
+
+
+def test_a_network_plan_can_be_frozen(capsys):
+    base = what_if(NETWORK, [DC_SERVICE])
+    pins = dict(frozen_overrides(base))
+    assert set(pins) == {"sites.dc.policies.gear"}
+    assert (
+        pins["sites.dc.policies.gear"]["reorder_point"]
+        == resolved_numbers(base)["dc/gear"]["reorder_point"]
+    )
+    slow = what_if(NETWORK, [DC_SERVICE, "suppliers.plant.lead_time_days=8"])
+    frozen = what_if(base, ["suppliers.plant.lead_time_days=8"], plan="frozen")
+    assert replanned(base, frozen) == []
+    assert replanned(base, slow) != []
+    args = ["run", NETWORK, "--days", "20", "--set", "suppliers.plant.lead_time_days=8"]
+    assert main([*args, "--plan", "frozen"]) == 0
+    assert "re-planned: nothing (plan frozen" in capsys.readouterr().out
