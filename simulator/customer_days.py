@@ -50,7 +50,11 @@ FILE_NAME = "customers_daily.csv"
 
 
 def band_counts(satisfactions: np.ndarray) -> list[int]:
-    """How many of ``satisfactions`` (each in 0..1) fall in each band of :data:`BANDS`."""
+    """How many of ``satisfactions`` (each in 0..1) fall in each band of :data:`BANDS`.
+
+    A count of every customer, for checks and tools: a segment keeps the same counts as its
+    customers' satisfactions change (:func:`band_slots`).
+    """
     last = len(BANDS) - 1
     index = np.minimum((satisfactions * BANDS_PER_UNIT).astype(np.intp), last)
     return np.bincount(index, minlength=len(BANDS)).tolist()
