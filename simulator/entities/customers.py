@@ -19,6 +19,7 @@ from heapq import heappush
 from typing import TYPE_CHECKING
 
 from simulator import behaviour
+from simulator.customer_days import BANDS_PER_UNIT, band_slots
 from simulator.entities.carrier import Lane
 from simulator.events import DAY_END, DEMAND, Call
 from simulator.orders import Order
@@ -119,12 +120,11 @@ class BehaviouralSegment(SegmentDemand):
 
     Each active customer orders as a Poisson process of rate ``orders_per_customer_per_day``, so
     the segment's orders form a Poisson process of rate (active customers) x rate (x the profile's
-    multiplier, if any), and each order
-    belongs to an active customer chosen uniformly. When the number of active customers changes,
-    the next arrival is drawn again from the new rate (exact, since exponential gaps are
-    memoryless). After each order: satisfaction update, maybe a survey, maybe a complaint, and the
-    decision to stay or leave (rules in :mod:`simulator.behaviour`). New customers arrive day by
-    day at a rate moved by promoters and detractors.
+    multiplier, if any), and each order belongs to an active customer chosen uniformly. When the
+    number of active customers changes, the next arrival is drawn again from the new rate (exact,
+    since exponential gaps are memoryless). After each order: satisfaction update, maybe a survey,
+    maybe a complaint, and the decision to stay or leave (rules in :mod:`simulator.behaviour`). New
+    customers arrive day by day at a rate moved by promoters and detractors.
 
     Args:
         env: the SimPy environment.
@@ -168,6 +168,7 @@ class BehaviouralSegment(SegmentDemand):
         self._acq_rng = beh.acquisition_rng
         count = spec.count
         self.satisfaction = [beh.initial_satisfaction] * count
+        self.bands = band_slots(beh.initial_satisfaction, count)  # active customers by band
         self.orders_of = [0] * count
         self.history = [0] * count  # masks of the last three orders, 6 bits each
         self.answer = [-1] * count  # last survey answer, -1 if never asked
@@ -189,8 +190,7 @@ class BehaviouralSegment(SegmentDemand):
     def reset_statistics(self, now: float) -> None:
         """End of warm-up: zero the counters; the active customers now form the retention cohort."""
         self.new = self.churned = self.churned_orders = 0
-        self.answers = self.promoter_answers = self.detractor_answers = 0
-        self.complaints = 0
+        self.answers = self.promoter_answers = self.detractor_answers = self.complaints = 0
         self.churn_reasons: dict[str, int] = {}
         self.cohort = set(self.active)
 
@@ -256,14 +256,8 @@ class BehaviouralSegment(SegmentDemand):
             if days_late <= 0.0:
                 days_late = 0.0
             short_share = order.lost / order.qty
-        if (
-            days_late
-            or short_share
-            or order.defective
-            or order.damaged
-            or order.wrong_item
-            or order.substituted
-        ):
+        flawed = order.defective or order.damaged or order.wrong_item or order.substituted
+        if days_late or short_share or flawed:
             score, mask = behaviour.experience(
                 beh.sensitivity,
                 days_late,
@@ -277,9 +271,11 @@ class BehaviouralSegment(SegmentDemand):
                 score = behaviour.substituted(score, beh.sensitivity)
         else:
             score, mask = self._perfect
-        # behaviour.update_satisfaction, written out: once per order
-        s = self._keep * self.satisfaction[c] + beh.memory * score
-        self.satisfaction[c] = s
+        # behaviour.update_satisfaction, written out (once per order), and the customer's band
+        old = self.satisfaction[c]
+        s = self.satisfaction[c] = self._keep * old + beh.memory * score
+        self.bands[int(old * BANDS_PER_UNIT)] -= 1
+        self.bands[int(s * BANDS_PER_UNIT)] += 1
         self.history[c] = ((self.history[c] << 6) | mask) & 0x3FFFF
         if beh.survey_rate and self._surveyed() < beh.survey_rate:
             self._survey(c, s)
@@ -315,7 +311,10 @@ class BehaviouralSegment(SegmentDemand):
         if self.slot[c] < 0:
             return
         penalty = self.beh.sensitivity.complaint_wait_per_hour * wait_hours
-        self.satisfaction[c] = max(0.0, self.satisfaction[c] - penalty)
+        old = self.satisfaction[c]
+        s = self.satisfaction[c] = max(0.0, old - penalty)
+        self.bands[int(old * BANDS_PER_UNIT)] -= 1
+        self.bands[int(s * BANDS_PER_UNIT)] += 1
         if wait_hours > SLOW_SERVICE_HOURS:
             self.history[c] |= behaviour.SLOW_SERVICE
 
@@ -329,6 +328,7 @@ class BehaviouralSegment(SegmentDemand):
             slot[last] = i
         slot[c] = -1
         self._set_answer(c, -1)
+        self.bands[int(self.satisfaction[c] * BANDS_PER_UNIT)] -= 1
         if self.recorder.measuring:
             self.churned += 1
             self.churned_orders += self.orders_of[c]
@@ -352,6 +352,7 @@ class BehaviouralSegment(SegmentDemand):
         """A new customer arrives."""
         c = len(self.satisfaction)
         self.satisfaction.append(self.beh.initial_satisfaction)
+        self.bands[int(self.beh.initial_satisfaction * BANDS_PER_UNIT)] += 1
         self.orders_of.append(0)
         self.history.append(0)
         self.answer.append(-1)
@@ -364,10 +365,10 @@ class BehaviouralSegment(SegmentDemand):
     # -- results -----------------------------------------------------------------------------
 
     def _day_end(self, event: Call | None = None) -> None:
-        """A day is over: its customers go on record (one row a day, nothing per order)."""
-        active, days = self.active, self.recorder.customer_days
-        days.record(
-            self.env.now, self.id, len(active), len(self.orders_of), self.promoters, self.detractors
+        """A day is over: its customers go on record (one row a day, from running counts)."""
+        ever, promoters, detractors = len(self.orders_of), self.promoters, self.detractors
+        self.recorder.customer_days.record(
+            self.env.now, self.id, len(self.active), ever, promoters, detractors, self.bands
         )
         if event is not None:
             Call(self.env, 1.0, self._day_end, None, DAY_END)
@@ -376,8 +377,7 @@ class BehaviouralSegment(SegmentDemand):
         """End of the run: write this segment's summary into the recorder."""
         self._day_end()  # the last day, when the run ends before it does
         active = self.active
-        sat = self.satisfaction
-        self.recorder.customer_days.record_end(self.id, map(sat.__getitem__, active), len(active))
+        self.recorder.customer_days.record_end(self.id, self.bands)
         self.recorder.segments[self.id] = SegmentSummary(
             active_customers_end=len(active),
             new_customers=self.new,

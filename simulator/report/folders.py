@@ -165,7 +165,9 @@ def load_trace(path: str | Path, events: Collection[str] | None = None) -> list[
 def load_customer_days(path: str | Path) -> list[tuple]:
     """The rows of a ``customers_daily.csv`` as typed tuples in :data:`CUSTOMER_DAY_COLUMNS` order.
 
-    Columns are found by their header names; the segment is text, every other cell a count.
+    Columns are found by their header names; the segment is text, every other cell a count. A
+    file without the satisfaction band columns (``satisfaction_0_0.1``, ...) gives rows of the
+    counts alone (:data:`simulator.customer_days.COUNT_COLUMNS`).
     """
     path = Path(path)
     try:
@@ -176,10 +178,14 @@ def load_customer_days(path: str | Path) -> list[tuple]:
     with fh:
         reader = csv.reader(fh)
         where = {name: i for i, name in enumerate(next(reader, None) or [])}
-        missing = [n for n in CUSTOMER_DAY_COLUMNS if n not in where]
+        missing = [n for n in customer_days.COUNT_COLUMNS if n not in where]
         if missing:
             raise ReportError(path, f"not a daily customer table: no column {', '.join(missing)}")
-        index = [(where[n], str if n == "segment" else int) for n in CUSTOMER_DAY_COLUMNS]
+        bands = [n for n in customer_days.BAND_COLUMNS if n not in where]
+        if bands and len(bands) < len(customer_days.BAND_COLUMNS):
+            raise ReportError(path, f"not a daily customer table: no column {', '.join(bands)}")
+        names = customer_days.COUNT_COLUMNS if bands else CUSTOMER_DAY_COLUMNS
+        index = [(where[n], str if n == "segment" else int) for n in names]
         for line, cells in enumerate(reader, start=2):
             try:
                 rows.append(tuple(read(cells[i]) for i, read in index))

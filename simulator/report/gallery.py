@@ -17,6 +17,7 @@ from typing import Any
 
 import matplotlib
 
+from simulator.customer_days import BAND_COLUMNS
 from simulator.customer_days import FILE_NAME as CUSTOMER_DAYS_FILE
 from simulator.report import figures as F
 from simulator.report import numbers
@@ -273,22 +274,29 @@ def run_figures(
 def customer_days_item(rows: Sequence[Sequence[Any]], warmup: float | None) -> FigureItem:
     """Each segment's customers per day, with its words."""
     days = F.segment_days(rows)
-    alt = "Three panels per segment over time; " + "; ".join(
+    banded = all(BAND_COLUMNS[0] in d for d in days.values())
+    segments = "; ".join(
         f"{name}: {len(d['day'])} days, active customers from {d['active'].min():,.0f} to "
         f"{d['active'].max():,.0f} (at the end {d['active'][-1]:,.0f}), up to "
         f"{d['new'].max():,.0f} new and {d['churned'].max():,.0f} churned in a day, "
         f"{d['promoters'][-1]:,.0f} promoters and {d['detractors'][-1]:,.0f} detractors at "
-        "the end"
+        f"the end{_satisfaction_at_end(d) if banded else ''}"
         for name, d in days.items()
     )
+    alt = f"{'Four' if banded else 'Three'} panels per segment over time; {segments}"
+    bands = (
+        "Fourth: the active customers by satisfaction, in bands of 0.1 stacked from the lowest "
+        "(red, at the bottom) to the highest (green, at the top), as shares of the active "
+        "customers; every customer is counted every day. "
+    )
     caption = (
-        "Customers over time, one column per segment, warm-up shaded. Top: active customers at "
-        "the end of each day. Middle: customers won (up, green) and lost (down, red) each day. "
-        "Bottom: the active customers by their last survey answer: promoters (9-10, green), "
-        "detractors (0-6, red), and the rest (7-8, or not asked yet). A falling top line with "
-        "red bars is churn outrunning word of mouth; a growing red band warns of it before the "
-        "customers leave. The satisfaction of every customer at the end is counted per band in "
-        "the result's customers table (satisfaction_bands)."
+        "Customers over time, one column per segment, warm-up shaded (its end dashed where "
+        "shares cover it). First: active customers at the end of each day. Second: customers "
+        "won (up, green) and lost (down, red) each day. Third: the active customers by their "
+        "last survey answer: promoters (9-10, green), detractors (0-6, red), and the rest (7-8, "
+        f"or not asked yet). {bands if banded else ''}A falling top line with red bars is churn "
+        "outrunning word of mouth; growing red (detractors, low satisfaction) warns of it "
+        "before the customers leave. The last day's bands are the result's satisfaction_bands."
     )
     return item(
         "fig-customer-days",
@@ -296,4 +304,14 @@ def customer_days_item(rows: Sequence[Sequence[Any]], warmup: float | None) -> F
         caption,
         alt,
         lambda: F.customer_days_figure(rows, warmup),
+    )
+
+
+def _satisfaction_at_end(days: Mapping[str, Any]) -> str:
+    """A segment's active customers at the end by satisfaction: below 0.5, to 0.8, and above."""
+    bands = [days[name][-1] for name in BAND_COLUMNS]
+    low, mid, high = sum(bands[:5]), sum(bands[5:8]), sum(bands[8:])
+    return (
+        f", by satisfaction at the end {low:,.0f} below 0.5, {mid:,.0f} from 0.5 to 0.8 and "
+        f"{high:,.0f} at 0.8 or more"
     )

@@ -18,7 +18,11 @@ One module per story: :mod:`.inventory` (stock and the bullwhip, from the trace)
 """
 
 from simulator.report.figures.common import MAX_POINTS, new_figure, slug, thin
-from simulator.report.figures.customer_days import customer_days_figure, segment_days
+from simulator.report.figures.customer_days import (
+    band_shares,
+    customer_days_figure,
+    segment_days,
+)
 from simulator.report.figures.experiment import (
     baseline_variant,
     colours_of,
@@ -57,6 +61,7 @@ __all__ = [
     "MAX_POINTS",
     "SCORE_PARTS",
     "InventorySeries",
+    "band_shares",
     "baseline_variant",
     "bullwhip_figure",
     "churn_reasons_figure",
