@@ -207,3 +207,12 @@ def test_a_report_reads_an_earlier_store_without_changing_it(tmp_path, capsys):
     assert {row["mean"] for row in results.summary} == {0.25}
     with sqlite3.connect(folder / "results.sqlite") as db:  # still the earlier schema
         assert db.execute("SELECT COUNT(*) FROM runs WHERE variant = 'r10'").fetchone()[0] == 3
+
+
+def test_a_finished_experiment_leaves_no_database_journal_behind(tmp_path, capsys):
+    """The report reads the store without leaving SQLite's -wal and -shm files in the folder."""
+    experiment(tmp_path, capsys, tiny())
+    assert main(["report", str(tmp_path / "res")]) == 0
+    names = sorted(p.name for p in (tmp_path / "res").iterdir())
+    assert [n for n in names if n.endswith(("-wal", "-shm"))] == [], names
+    assert "results.sqlite" in names

@@ -237,6 +237,23 @@ def read_run_folder(folder: str | Path) -> RunFolder:
     )
 
 
+def open_reader(path: Path) -> sqlite3.Connection:
+    """A connection that can only read the store at ``path``.
+
+    Opened for writing but with every statement refused that would write (``query_only``), so
+    that closing it checkpoints SQLite's journal and removes the ``-wal`` and ``-shm`` files a
+    read-only connection would leave in the folder; a folder that cannot be written is opened
+    read-only instead. Either way the results on record are never changed.
+    """
+    uri = path.resolve().as_uri()
+    try:
+        db = sqlite3.connect(f"{uri}?mode=rw", uri=True)
+        db.execute("PRAGMA query_only = ON")
+        return db
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?mode=ro", uri=True)
+
+
 def read_runs(path: str | Path) -> tuple[list[RunRecord], dict[str, Any]]:
     """Every run in a results store of schema 1, and the experiment definition stored with them.
 
@@ -244,7 +261,7 @@ def read_runs(path: str | Path) -> tuple[list[RunRecord], dict[str, Any]]:
     """
     path = Path(path)
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        db = open_reader(path)
         try:
             meta = dict(db.execute("SELECT key, value FROM meta"))
             rows = db.execute(
@@ -305,7 +322,7 @@ def _design_records(store: Path, design: Any) -> list[RunRecord]:
     )
 
     try:
-        db = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
+        db = open_reader(store)
         try:
             if schema_of(db) != 2:
                 db.close()
