@@ -7,8 +7,9 @@ Run from the repository root:
     python benchmarks/bench_network.py --repeat 5 # best of 5 (a busy machine needs more)
 
 It builds two scenarios with the same customers (20 segments, one per store, each ordering
-every product): the network (plant -> 3 DCs -> 20 stores, base stock at every site, lanes with
-transit times) and the single-site baseline (every segment served by one warehouse). It prints
+every product): the network (plant -> 3 DCs -> 20 stores, lanes with transit times) and the
+single-site baseline (every segment served by one warehouse), each with two kinds of policies:
+one for one (base stock at every site) and batches ((r, Q) at every site). It prints
 microseconds per customer order of each (build and run, wall clock, the best of ``--repeat``
 runs taken in turns, so that a busy moment of the machine hits both alike), with their ratio
 (goal: the network within 1.5x of the baseline), and the peak traced memory (tracemalloc) of
@@ -62,20 +63,35 @@ def base(days: float) -> dict:
     }
 
 
-def network(days: float) -> Scenario:
+#: The policies of each run, by site kind: one for one (every customer order is replenished at
+#: once, at every echelon: the most replenishment work per order there is) or in batches (r, Q),
+#: about 8 of a store's orders per transfer and 40 units per purchase order.
+POLICIES = {
+    "one_for_one": {
+        "dc": {"type": "base_stock", "level": 40},
+        "store": {"type": "base_stock", "level": 6},
+        "single": {"type": "base_stock", "level": 60},
+    },
+    "batch": {
+        "dc": {"type": "reorder_point", "reorder_point": 16, "order_quantity": 40},
+        "store": {"type": "reorder_point", "reorder_point": 2, "order_quantity": 8},
+        "single": {"type": "reorder_point", "reorder_point": 30, "order_quantity": 40},
+    },
+}
+
+
+def network(days: float, policies: str = "one_for_one") -> Scenario:
     """Plant -> 3 DCs -> 20 stores."""
     data = base(days)
+    dc, store = POLICIES[policies]["dc"], POLICIES[policies]["store"]
     data["sites"] = [
-        {
-            "id": f"dc{k}",
-            "policies": {f"p{i}": {"type": "base_stock", "level": 40} for i in range(PRODUCTS)},
-        }
+        {"id": f"dc{k}", "policies": {f"p{i}": dict(dc) for i in range(PRODUCTS)}}
         for k in range(DCS)
     ] + [
         {
             "id": f"s{j}",
             "replenish_from": {f"p{i}": f"dc{j % DCS}" for i in range(PRODUCTS)},
-            "policies": {f"p{i}": {"type": "base_stock", "level": 6} for i in range(PRODUCTS)},
+            "policies": {f"p{i}": dict(store) for i in range(PRODUCTS)},
         }
         for j in range(STORES)
     ]
@@ -89,12 +105,11 @@ def network(days: float) -> Scenario:
     return validate_model(Scenario, data, "network")
 
 
-def single(days: float) -> Scenario:
+def single(days: float, policies: str = "one_for_one") -> Scenario:
     """The same customers at one warehouse."""
     data = base(days)
-    data["warehouse"] = {
-        "policies": {f"p{i}": {"type": "base_stock", "level": 60} for i in range(PRODUCTS)}
-    }
+    own = POLICIES[policies]["single"]
+    data["warehouse"] = {"policies": {f"p{i}": dict(own) for i in range(PRODUCTS)}}
     data["customers"] = {"segments": customers()}
     return validate_model(Scenario, data, "single")
 
@@ -127,17 +142,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=float, default=365.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--policies",
+        choices=[*POLICIES, "both"],
+        default="both",
+        help="one for one at every site, (r, Q) batches, or both (default)",
+    )
     args = parser.parse_args()
     days = args.days
-    singles, networks = [], []
-    for _ in range(max(1, args.repeat)):  # in turns: a busy moment slows both alike
-        singles.append(per_order(single(days)))
-        networks.append(per_order(network(days)))
-    us_single, n_single = min(singles)
-    us_net, n_net = min(networks)
-    print(f"single site : {us_single:7.1f} us/order ({n_single:,} orders), best of {len(singles)}")
-    print(f"network     : {us_net:7.1f} us/order ({n_net:,} orders), best of {len(networks)}")
-    print(f"ratio       : {us_net / us_single:7.2f} (goal <= 1.5)")
+    for kind in POLICIES if args.policies == "both" else [args.policies]:
+        singles, networks = [], []
+        for _ in range(max(1, args.repeat)):  # in turns: a busy moment slows both alike
+            singles.append(per_order(single(days, kind)))
+            networks.append(per_order(network(days, kind)))
+        us_single, n_single = min(singles)
+        us_net, n_net = min(networks)
+        n = len(singles)
+        print(f"policies {kind}:")
+        print(f"  single site : {us_single:7.1f} us/order ({n_single:,} orders), best of {n}")
+        print(f"  network     : {us_net:7.1f} us/order ({n_net:,} orders), best of {n}")
+        print(f"  ratio       : {us_net / us_single:7.2f} (goal <= 1.5)")
     spans = (days / 2, days, 2 * days)
     peaks = ", ".join(f"{peak_mib(network(d)):.1f} MiB at {d:g} days" for d in spans)
     print(f"peak memory : {peaks}")
