@@ -150,3 +150,6 @@ def test_the_optimisation_report_shows_the_currency(tmp_path, capsys):
     page = (out / "report.html").read_text()
     assert re.search(r"[\d,.]+ ± [\d,.]+ EUR", page)  # each finalist's cost
     assert re.search(r"\[[-+][\d,.]+, [-+][\d,.]+\] EUR", page)  # against the base
+    text = capsys.readouterr().out  # the terminal summary says it too
+    assert re.search(r"[\d,.]+ ± [\d,.]+ EUR", text), text
+    assert re.search(r"[-+][\d,.]+ EUR \(p ", text), text

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.optimize.final import FRESH_FROM, Finalist
 from simulator.optimize.problem import BASE
-from simulator.report.numbers import fmt, mean_pm, p_value, signed
+from simulator.report.numbers import difference, fmt, mean_pm, p_value, signed
 from simulator.report.tables import grid
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def summary(result: OptimizationResult) -> str:
     """The terminal summary: the search, the final comparison table and the verdicts."""
     setup, outcome, cmp = result.setup, result.outcome, result.comparison
     opt = setup.opt
-    kpi = setup.objectives[0]
+    kpi, money = setup.objectives[0], setup.base.currency
     conf = f"{100 * opt.confidence:g}%"
     pairs = zip(setup.objectives, setup.directions, strict=True)
     objectives = ", ".join(f"{k} ({d})" for k, d in pairs)
@@ -53,10 +53,10 @@ def summary(result: OptimizationResult) -> str:
     for f in [*cmp.finalists, cmp.base]:
         ci = f.intervals[kpi]
         d = cmp.pairs.get((BASE, f.name))
-        vs = "" if d is None else f"{signed(kpi, d.mean)} (p {p_value(d.p_value)})"
+        vs = "" if d is None else f"{signed(kpi, d.mean, money)} (p {p_value(d.p_value)})"
         settings = [setting_text(f.candidate.settings.get(p, "(base)")) for p in opt.variables]
         mark = " *" if f is cmp.winner else ""
-        estimate = mean_pm(kpi, ci.mean, ci.half_width)
+        estimate = mean_pm(kpi, ci.mean, ci.half_width, money)
         table.append([f.name + mark, *settings, estimate, _bound(f), vs])
     lines += [grid(header, table), ""]
     if cmp.winner is None:
@@ -77,8 +77,8 @@ def summary(result: OptimizationResult) -> str:
                 else "not significantly different from"
             )
             lines.append(
-                f"It is {verdict} the runner-up ({cmp.runner_up.name}): {signed(kpi, d.mean)} "
-                f"[{signed(kpi, d.low)}, {signed(kpi, d.high)}], p {p_value(d.p_value)}."
+                f"It is {verdict} the runner-up ({cmp.runner_up.name}): "
+                f"{difference(kpi, d.mean, d.low, d.high, money)}, p {p_value(d.p_value)}."
             )
         if not cmp.base.feasible:
             lines.append(f"The base scenario does not meet every constraint at {conf}.")
