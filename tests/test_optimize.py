@@ -242,3 +242,30 @@ def test_two_objectives_draw_a_pareto_front(tmp_path):
     result = optimize(data, workers=1, out=tmp_path / "o", progress=False)
     assert result.setup.directions == ["minimize", "maximize"]
     assert (tmp_path / "o" / "figures" / "fig-pareto.png").is_file()
+
+
+def test_finalists_are_those_likely_to_pass_the_final_bound_not_only_the_mean():
+    """Ranking for the final comparison asks whether the candidate's *final* bound would pass.
+
+    Candidate 1 is cheaper and meets fill_rate >= 0.975 on its mean (0.977), but its runs spread
+    so far that with the final's 10 replications its lower 95% bound would be about 0.95: it
+    would fail there. Candidate 2 costs more and its bound would pass: it ranks first.
+    """
+    from simulator.optimize.candidates import Candidate, rank
+    from simulator.optimize.problem import load_problem
+
+    setup = load_problem(periodic_problem())
+    wide = Candidate(
+        1,
+        {LEVEL: 16},
+        {r: {"on_hand_mean": 5.0, "fill_rate": f} for r, f in enumerate([0.94, 1.0, 0.99])},
+    )
+    tight = Candidate(
+        2,
+        {LEVEL: 18},
+        {r: {"on_hand_mean": 6.0, "fill_rate": f} for r, f in enumerate([0.985, 0.99, 0.987])},
+    )
+    short = Candidate(3, {LEVEL: 17}, {0: {"on_hand_mean": 5.5, "fill_rate": 0.98}})
+    assert [c.id for c in rank(setup, [wide, tight])] == [2, 1]
+    # one run has no spread to predict from: it is judged on its mean, as before
+    assert [c.id for c in rank(setup, [short, tight])] == [3, 2]

@@ -7,20 +7,22 @@ is due to the settings alone, and its interval is much narrower than that of two
 samples.
 
 Replications are spent where they decide something (a simple form of racing, as in optimal
-computing budget allocation): after each batch of trials the *incumbent* (the best candidate
-whose means meet every constraint) and the candidates still *in contention* (no constraint
-surely violated, and not significantly worse than the incumbent on the first objective) get a
-few more replications, up to a maximum; a candidate surely worse or surely infeasible gets none.
+computing budget allocation): after each batch of trials the *incumbent* (the best candidate by
+:func:`rank`: expected to meet every constraint in the final comparison) and the candidates
+still *in contention* (no constraint surely violated, and not significantly worse than the
+incumbent on the first objective) get a few more replications, up to a maximum; a candidate
+surely worse or surely infeasible gets none.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.optimize.problem import Setup
-from simulator.stats import Interval, paired_difference, t_interval
+from simulator.stats import Interval, paired_difference, t_interval, t_quantile
 
 
 @dataclass
@@ -69,6 +71,27 @@ def feasible_on_mean(setup: Setup, c: Candidate) -> bool:
     return not c.error and bool(c.runs) and all(g <= 0 for g in gaps(setup, c))
 
 
+def final_gaps(setup: Setup, c: Candidate) -> list[float]:
+    """Each constraint's expected final bound on the wrong side of its threshold (<= 0: passes).
+
+    The final comparison judges a finalist on its one-sided confidence bound over
+    ``final.replications`` fresh replications. From the spread of the candidate's runs so far
+    (its standard deviation ``s``) that bound is expected at ``mean -/+ t * s / sqrt(n_final)``;
+    a candidate with one run has no spread to go by and is judged on its mean.
+    """
+    n = setup.opt.final.replications
+    level = one_sided(setup.opt.confidence)
+    out = []
+    for con in setup.opt.constraints:
+        ci = c.interval(con.kpi, level)
+        if ci.mean is None:
+            out.append(float("inf"))
+            continue
+        half = 0.0 if ci.sd is None or n < 2 else t_quantile(level, n - 1) * ci.sd / math.sqrt(n)
+        out.append(con.gap(ci.mean - half if con.sense == ">=" else ci.mean + half))
+    return out
+
+
 def possibly_feasible(setup: Setup, c: Candidate) -> bool:
     """Whether no constraint is surely violated (its favourable bound still meets it)."""
     if c.error or not c.runs:
@@ -92,8 +115,9 @@ def signed(setup: Setup, index: int, value: float) -> float:
 def rank(setup: Setup, candidates: Iterable[Candidate]) -> list[Candidate]:
     """Candidates best first.
 
-    Those meeting the constraints on average come first, by the first objective; then the others
-    by how far they miss; invalid ones last.
+    Those expected to meet every constraint in the final comparison (:func:`final_gaps`: on the
+    bound the final replications would give, not only on the mean) come first, by the first
+    objective; then the others by how far they miss; invalid ones last.
     """
 
     def key(c: Candidate) -> tuple:
@@ -101,10 +125,10 @@ def rank(setup: Setup, candidates: Iterable[Candidate]) -> list[Candidate]:
             return (2, 0.0, 0.0, c.id)
         mean = c.mean(setup.objectives[0])
         objective = signed(setup, 0, mean) if mean is not None else float("inf")
-        if feasible_on_mean(setup, c):
+        expected = final_gaps(setup, c)
+        if all(g <= 0 for g in expected):
             return (0, 0.0, objective, c.id)
-        miss = sum(max(0.0, g) for g in gaps(setup, c))
-        return (1, miss, objective, c.id)
+        return (1, sum(max(0.0, g) for g in expected), objective, c.id)
 
     return sorted(candidates, key=key)
 
