@@ -98,11 +98,10 @@ def lane_spec(sc: Scenario, origin: str, site: Site, streams: Streams) -> LaneSp
     The scenario's lane if there is one (its ``transit_days`` replacing the carrier's), else the
     site's inbound carrier from a supplier and an ideal lane from a site.
     """
-    found = next((ln for ln in sc.lanes if ln.origin == origin and ln.destination == site.id), None)
+    found = sc.lane(origin, site.id)
     role = f"lane/{origin}/{site.id}"
     if found is None:
-        from_supplier = any(s.id == origin for s in sc.suppliers)
-        carrier = sc.carrier(site.inbound_carrier) if from_supplier else None
+        carrier = sc.carrier(site.inbound_carrier) if sc.supplier(origin) else None
         return lane(carrier, streams, role)
     spec = lane(sc.carrier(found.carrier), streams, role)
     return with_transit(spec, found.transit_days, streams, role)
@@ -143,10 +142,10 @@ def lead_time(sc: Scenario, origin: str, site: Site) -> LeadTime:
     From a supplier: its processing and lead time, the lane's transit and the site's inspection.
     """
     parts = []
-    supplier = next((s for s in sc.suppliers if s.id == origin), None)
+    supplier = sc.supplier(origin)
     if supplier is not None:
         parts += [supplier.order_processing_days, supplier.lead_time_days]
-    found = next((ln for ln in sc.lanes if ln.origin == origin and ln.destination == site.id), None)
+    found = sc.lane(origin, site.id)
     if supplier is not None and site.inspection is not None:
         parts.append(site.inspection.days)
     if found is not None and found.transit_days is not None:
@@ -208,9 +207,7 @@ def quoted_carrier(sc: Scenario, supplier: str) -> Carrier | None:
             supplier in _origins(sc, site, p, source_of(sc, site, p)) for p in site.policies
         ):
             continue
-        found = next(
-            (ln for ln in sc.lanes if ln.origin == supplier and ln.destination == site.id), None
-        )
+        found = sc.lane(supplier, site.id)
         if found is None:
             carriers.add(site.inbound_carrier)
         else:
@@ -229,7 +226,7 @@ def site_rule(sc: Scenario, site: Site, pid: str, rate: DemandRate) -> Rule:
     """Product ``pid``'s policy at ``site`` with its numbers decided, from the demand it sees."""
     policy = site.policies[pid]
     src = source_of(sc, site, pid)
-    supplier = next((s for s in sc.suppliers if s.id == src), None)
+    supplier = sc.supplier(src)
     if isinstance(policy, EchelonBaseStockPolicy):
         policy = policy.model_copy(update={"level": installation_level(sc, site, pid)})
     return resolve(
@@ -270,7 +267,7 @@ def build_network(sc: Scenario, streams: Streams) -> ModelSpec:
         sites.append(site_spec(sc, site, sources, lanes, streams))
         for pid in site.policies:
             src = sources[pid]
-            supplier = next((s for s in sc.suppliers if s.id == src), None)
+            supplier = sc.supplier(src)
             product = sc.product(pid)
             holding = site_holding_cost(site, product)
             rate = demand.get((site.id, pid), NO_DEMAND)

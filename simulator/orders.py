@@ -40,6 +40,7 @@ class Order(Scheduled):
         "notified",
         "replacement",
         "substituted",
+        "waits",
     )
 
     def __init__(self, oid: int, segment: Any, product: Any, qty: int, now: float, measured: bool):
@@ -60,3 +61,4 @@ class Order(Scheduled):
         self.notified = False
         self.replacement = False
         self.substituted = False  # the customer took a substitute for the product ordered
+        self.waits = False  # its shortfall waits as a backorder even where unmet demand is lost

@@ -58,14 +58,27 @@ class Scenario(Model):
         """The carrier with id ``cid`` (``None`` for none)."""
         return None if cid is None else next(c for c in self.carriers if c.id == cid)
 
+    def supplier(self, sid: str) -> Supplier | None:
+        """The supplier with id ``sid``, or ``None`` (in a network: a site's id, say)."""
+        return self.index.suppliers.get(sid)
+
+    def lane(self, origin: str, destination: str) -> Lane | None:
+        """The lane from ``origin`` (a supplier or site) to site ``destination``, if listed."""
+        return self.index.lanes.get((origin, destination))
+
     @cached_property
     def index(self) -> SimpleNamespace:
-        """Products by id and each product's suppliers, built once (lookups stay O(1))."""
+        """Products, suppliers and lanes by id, and each product's suppliers, built once."""
         suppliers_of: dict[str, list[Supplier]] = {}
         for s in self.suppliers:
             for pid in s.products:
                 suppliers_of.setdefault(pid, []).append(s)
-        return SimpleNamespace(products={p.id: p for p in self.products}, suppliers_of=suppliers_of)
+        return SimpleNamespace(
+            products={p.id: p for p in self.products},
+            suppliers={s.id: s for s in self.suppliers},
+            lanes={(ln.origin, ln.destination): ln for ln in reversed(self.lanes)},
+            suppliers_of=suppliers_of,
+        )
 
     def suppliers_of(self, pid: str) -> list[Supplier]:
         """Suppliers that supply product ``pid``, in file order."""
@@ -75,7 +88,7 @@ class Scenario(Model):
         """The supplier that normally gets ``pid``'s orders (sourcing ``primary``, else first)."""
         rule = None if self.warehouse is None else self.warehouse.sourcing.get(pid)
         if rule is not None and rule.primary is not None:
-            return next(s for s in self.suppliers if s.id == rule.primary)
+            return self.index.suppliers[rule.primary]
         if rule is not None and rule.rule == "split" and rule.shares:
-            return next(s for s in self.suppliers if s.id == max(rule.shares, key=rule.shares.get))
+            return self.index.suppliers[max(rule.shares, key=rule.shares.get)]
         return self.suppliers_of(pid)[0]

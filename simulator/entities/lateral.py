@@ -116,13 +116,7 @@ class LateralStock:
             for route in self.routes:
                 if route.upstream.on_hand - self.keep >= short:
                     route.pull(short)
-                    if not own.backorder_mode:
-                        # the customer waits for the lateral units instead of losing them: the
-                        # stock backorders this one order (nothing re-enters it meanwhile)
-                        own.backorder_mode = True
-                        own.demand(order)
-                        own.backorder_mode = False
-                        return
+                    order.waits = True  # for the lateral units, even where sales are lost
                     break
         own.demand(order)
 

@@ -117,10 +117,8 @@ class Stock:
 
     def _log(self, event: str, order: object, units: int, *rest: str | bool) -> None:
         """A trace row with this stock's levels; ``rest``: detail, replacement, segment."""
-        now, rec = self.env._now, self.recorder
-        rec.log(
-            now, event, order, self.pid, units, self.on_hand, self.backorders, *rest, site=self.site
-        )
+        row = (self.env._now, event, order, self.pid, units, self.on_hand, self.backorders)
+        self.recorder.log(*row, *rest, site=self.site)
 
     # -- replenishment -----------------------------------------------------------------------------
 
@@ -361,6 +359,7 @@ class Stock:
             self._allocate(order, avail)
             order.filled_now = avail
         short = qty - avail
+        waits = self.backorder_mode or order.waits  # its shortfall is backordered, not lost
         if self.sales is not None and not order.replacement:
             self.sales.add(now, qty)
             if self.plant_signal is not None:
@@ -380,7 +379,7 @@ class Stock:
                 rec.day_books.append(book)
             book.units += qty
         if short:
-            if self.backorder_mode:
+            if waits:
                 self.backorders += short
                 order.remaining = short
                 self.backlog.append(order)
@@ -393,8 +392,8 @@ class Stock:
             self._log("order_placed", order.id, qty, f"filled={avail}", order.replacement, seg)
         if self.continuous and self.on_hand + self.on_order - self.backorders <= self.trigger:
             self.review()
-        if not short or (avail and not self.backorder_mode):
+        if not short or (avail and not waits):
             order.t_allocated = now
             self.warehouse.release(order)
-        elif not self.backorder_mode:
+        elif not waits:
             self.warehouse.close_unserved(order)

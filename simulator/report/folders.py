@@ -17,7 +17,8 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
@@ -124,6 +125,18 @@ TRACE_COLUMNS: tuple[tuple[str, Callable[[str], Any]], ...] = (
 OPTIONAL_COLUMNS = frozenset({"replacement", "segment", "site"})
 
 
+@contextmanager
+def _table(path: Path) -> Iterator[tuple[dict[str, int], Iterator[list[str]]]]:
+    """An open CSV file: each column's position by its header name, and the lines below it."""
+    try:
+        fh = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ReportError(path, f"cannot read: {exc}") from None
+    with fh:
+        reader = csv.reader(fh)
+        yield {name: i for i, name in enumerate(next(reader, None) or [])}, reader
+
+
 def load_trace(path: str | Path, events: Collection[str] | None = None) -> list[tuple]:
     """The rows of a ``trace.csv`` as typed tuples in :data:`TRACE_COLUMNS` order.
 
@@ -137,15 +150,8 @@ def load_trace(path: str | Path, events: Collection[str] | None = None) -> list[
             :data:`FIGURE_EVENTS` keeps what the figures need and saves memory on long traces.
     """
     path = Path(path)
-    try:
-        fh = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise ReportError(path, f"cannot read: {exc}") from None
     rows = []
-    with fh:
-        reader = csv.reader(fh)
-        header = next(reader, None) or []
-        where = {name: i for i, name in enumerate(header)}
+    with _table(path) as (where, reader):
         missing = [n for n, _ in TRACE_COLUMNS if n not in where and n not in OPTIONAL_COLUMNS]
         if missing:
             raise ReportError(path, f"not a trace: no column {', '.join(missing)}")
@@ -170,14 +176,8 @@ def load_customer_days(path: str | Path) -> list[tuple]:
     counts alone (:data:`simulator.customer_days.COUNT_COLUMNS`).
     """
     path = Path(path)
-    try:
-        fh = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise ReportError(path, f"cannot read: {exc}") from None
     rows = []
-    with fh:
-        reader = csv.reader(fh)
-        where = {name: i for i, name in enumerate(next(reader, None) or [])}
+    with _table(path) as (where, reader):
         missing = [n for n in customer_days.COUNT_COLUMNS if n not in where]
         if missing:
             raise ReportError(path, f"not a daily customer table: no column {', '.join(missing)}")

@@ -113,11 +113,7 @@ def run_figures(
             "trace (supplysim run ... --out DIR writes it)."
         )
     else:
-        rows_of: dict[str, list] = {pid: [] for pid in products}
-        for row in trace:  # one pass: each product's figure then reads its own rows only
-            mine = rows_of.get(row[3])
-            if mine is not None:
-                mine.append(row)
+        rows_of = F.rows_by_product(trace, products)  # each figure then reads its own rows
         for pid in products:
             series = F.inventory_series(rows_of[pid], pid)
             if not len(series.time):

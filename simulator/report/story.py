@@ -51,13 +51,8 @@ class Story:
 
 
 def _on_hand(trace: Sequence[Any], products: Sequence[str]) -> dict[str, tuple]:
-    rows_of: dict[str, list] = {pid: [] for pid in products}
-    for row in trace:
-        mine = rows_of.get(row[3])
-        if mine is not None:
-            mine.append(row)
     out = {}
-    for pid, rows in rows_of.items():
+    for pid, rows in F.rows_by_product(trace, products).items():
         series = F.inventory_series(rows, pid)
         if len(series.time):
             out[pid] = F.thin(series.time, series.on_hand, MAX_STORY_POINTS)
@@ -67,7 +62,8 @@ def _on_hand(trace: Sequence[Any], products: Sequence[str]) -> dict[str, tuple]:
 def _has_story(scenario: Any) -> bool:
     """Whether a run of ``scenario`` has a story: one warehouse's stock, or customers who remember.
 
-    A network's trace does not say which site a stock level belongs to.
+    A network's stock is drawn per site in its run report, not here: the story of a network is
+    its customers'.
     """
     if scenario.warehouse is not None:
         return True

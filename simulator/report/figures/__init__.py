@@ -44,6 +44,7 @@ from simulator.report.figures.inventory import (
     inventory_series,
     is_replacement,
     policy_levels,
+    rows_by_product,
 )
 from simulator.report.figures.labels import parameter_label, parameters_label
 from simulator.report.figures.network import is_network, network_figure, network_of
@@ -78,6 +79,7 @@ __all__ = [
     "frontier_kpis",
     "inventory_figure",
     "inventory_series",
+    "rows_by_product",
     "is_network",
     "is_replacement",
     "network_figure",

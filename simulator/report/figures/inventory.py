@@ -57,6 +57,16 @@ class InventorySeries:
     """Units of each purchase order placed."""
 
 
+def rows_by_product(trace: Iterable[Any], products: Iterable[str]) -> dict[str, list]:
+    """The trace rows of each of ``products``, in one pass over the trace."""
+    rows_of: dict[str, list] = {pid: [] for pid in products}
+    for row in trace:
+        mine = rows_of.get(row[3])
+        if mine is not None:
+            mine.append(row)
+    return rows_of
+
+
 def inventory_series(trace: Iterable[Any], product: str) -> InventorySeries:
     """The stock-level rows of ``product`` in a trace, with the inventory position derived."""
     t, oh, bo, pos = [], [], [], []
